@@ -1,0 +1,357 @@
+"""Read and validate ``content/**/*.md`` into model records.
+
+Front matter is split with python-frontmatter and parsed with PyYAML's C loader (fast on
+thousands of files). Every problem names the file and, where YAML can tell, the line.
+Nothing here knows about ingest: a hand-written file is as good as a generated one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from .dates import When
+from .errors import Problems
+from .model import ACTOR_KINDS, LOCATION_KINDS, Actor, Dossier, Event, Location, Quote, Source
+from .names import slugify
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_HANDLER = YAMLHandler()
+
+
+@dataclass
+class Content:
+    """Everything under content/, as read; resolution of names happens in site.py."""
+
+    dossiers: list[Dossier] = field(default_factory=list)
+    actors: list[Actor] = field(default_factory=list)
+    locations: list[Location] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)  # hand-written events
+
+
+@dataclass
+class Document:
+    """A Markdown file split into parsed front matter and body."""
+
+    path: str
+    meta: dict
+    body: str
+    fm_text: str
+    fm_line: int  # 1-based line of the first front-matter line
+
+    def line_of(self, *keys: str | int) -> int | None:
+        """Line of a key (or list index) in the front matter, for messages; None if absent."""
+        try:
+            node = yaml.compose(self.fm_text, Loader=_LOADER)
+        except yaml.YAMLError:
+            return None
+        line = None
+        for key in keys:
+            if isinstance(node, yaml.MappingNode):
+                found = [(k, v) for k, v in node.value if k.value == key]
+                if not found:
+                    return line
+                knode, node = found[0]
+                line = knode.start_mark.line + self.fm_line
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+                if key >= len(node.value):
+                    return line
+                node = node.value[key]
+                line = node.start_mark.line + self.fm_line
+            else:
+                return line
+        return line
+
+
+def split_document(text: str, path: str) -> tuple[str, str, int]:
+    """Return (front matter, body, first front-matter line); raises ValueError when unclosed."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    stripped = text.lstrip("\n")
+    lead = len(text) - len(stripped)
+    if not stripped.startswith("---"):
+        return "", text, 0
+    try:
+        fm, body = _HANDLER.split(stripped)
+    except ValueError:
+        raise ValueError("front matter opened with '---' is never closed") from None
+    return fm, body.lstrip("\n"), lead + 2
+
+
+def read_document(file: Path, problems: Problems, rel: str) -> Document | None:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.error(rel, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return None
+    return parse_document(text, rel, problems)
+
+
+def parse_document(text: str, rel: str, problems: Problems) -> Document | None:
+    try:
+        fm, body, fm_line = split_document(text, rel)
+    except ValueError as exc:
+        problems.error(rel, str(exc), 1)
+        return None
+    if not fm_line:
+        problems.error(rel, "no front matter: the file must start with a '---' line", 1)
+        return None
+    try:
+        meta = yaml.load(fm, Loader=_LOADER) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + fm_line if mark else fm_line
+        reason = getattr(exc, "problem", None) or str(exc)
+        problems.error(rel, f"bad YAML in front matter: {reason}", line)
+        return None
+    if not isinstance(meta, dict):
+        problems.error(rel, "front matter must be a mapping of keys to values", fm_line)
+        return None
+    return Document(rel, meta, body, fm, fm_line)
+
+
+# -- field readers: each reports a problem and returns a safe value ---------------------------
+
+
+def _text(doc: Document, key: str, problems: Problems, required: bool = False) -> str:
+    value = doc.meta.get(key)
+    if value is None or value == "":
+        if required:
+            problems.error(doc.path, f"missing required '{key}'", doc.line_of(key) or doc.fm_line)
+        return ""
+    if isinstance(value, (dt.date, int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        problems.error(doc.path, f"'{key}' must be text", doc.line_of(key))
+        return ""
+    return value.strip()
+
+
+def _names(value: object, doc: Document, problems: Problems, *keys: str | int) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.error(doc.path, f"'{keys[-1]}' must be a list of names", doc.line_of(*keys))
+        return []
+    seen: list[str] = []
+    for name in (v.strip() for v in value):
+        if name and name not in seen:
+            seen.append(name)
+    return seen
+
+
+def _when(value: object, doc: Document, problems: Problems, *keys: str | int) -> When | None:
+    if value in (None, ""):
+        return None
+    try:
+        return When.parse(value)
+    except ValueError as exc:
+        problems.error(doc.path, f"unparseable date in '{keys[-1]}': {exc}", doc.line_of(*keys))
+        return None
+
+
+def _resolve_relative(expression: str, published: When | None) -> When | None:
+    """A relative expression left unresolved at ingest resolves once ``published`` is known."""
+    if not expression or published is None or published.precision != "day":
+        return None
+    from .relative import resolve  # pure, stdlib-only module
+
+    return resolve(expression, published.first_day())
+
+
+def _event(raw: object, doc: Document, problems: Problems, keys: tuple, **extra) -> Event | None:
+    if not isinstance(raw, dict):
+        problems.error(doc.path, "each event must be a mapping", doc.line_of(*keys))
+        return None
+    text = raw.get("text") or raw.get("sentence") or ""
+    if not isinstance(text, str) or not text.strip():
+        problems.error(doc.path, "event without 'text'", doc.line_of(*keys))
+        return None
+    date = _when(raw.get("date"), doc, problems, *keys, "date")
+    expression = str(raw.get("expression") or "")
+    if date is None and raw.get("date") in (None, ""):
+        date = _resolve_relative(expression, extra.get("published"))
+    event_id = str(raw.get("id") or "")
+    if not event_id:
+        digest = hashlib.sha1(f"{doc.path}|{text}|{raw.get('date')}".encode()).hexdigest()
+        event_id = "e-" + digest[:10]
+    sources = raw.get("sources") or []
+    if isinstance(sources, str):
+        sources = [sources]
+    return Event(
+        id=slugify(event_id, "event"),
+        date=date,
+        text=text.strip(),
+        sentence=str(raw.get("sentence") or "").strip(),
+        actors=_names(raw.get("actors"), doc, problems, *keys, "actors"),
+        locations=_names(raw.get("locations"), doc, problems, *keys, "locations"),
+        dossier=extra.get("dossier"),
+        expression=expression,
+        paragraph=raw.get("paragraph") if isinstance(raw.get("paragraph"), int) else None,
+        sources=[str(s) for s in sources],
+        tags=_names(raw.get("tags"), doc, problems, *keys, "tags"),
+        path=doc.path,
+        line=doc.line_of(*keys),
+    )
+
+
+# -- one reader per kind of file ------------------------------------------------------------
+
+
+def read_dossier(doc: Document, problems: Problems) -> Dossier:
+    slug = slugify(Path(doc.path).stem, "dossier")
+    published = _when(doc.meta.get("published"), doc, problems, "published")
+    src = doc.meta.get("source") or {}
+    if not isinstance(src, dict):
+        problems.error(doc.path, "'source' must be a mapping", doc.line_of("source"))
+        src = {}
+    source = Source(**{k: str(src.get(k) or "") for k in Source.__dataclass_fields__})
+    dossier = Dossier(
+        slug=slug,
+        path=doc.path,
+        title=_text(doc, "title", problems, required=True),
+        published=published,
+        body=doc.body,
+        source=source,
+        summary=_text(doc, "summary", problems),
+        actors=_names(doc.meta.get("actors"), doc, problems, "actors"),
+        locations=_names(doc.meta.get("locations"), doc, problems, "locations"),
+        tags=_names(doc.meta.get("tags"), doc, problems, "tags"),
+    )
+    raw_events = doc.meta.get("events") or []
+    if not isinstance(raw_events, list):
+        problems.error(doc.path, "'events' must be a list", doc.line_of("events"))
+        raw_events = []
+    for i, raw in enumerate(raw_events):
+        event = _event(raw, doc, problems, ("events", i), dossier=slug, published=published)
+        if event:
+            dossier.events.append(event)
+    raw_quotes = doc.meta.get("quotes") or []
+    if not isinstance(raw_quotes, list):
+        problems.error(doc.path, "'quotes' must be a list", doc.line_of("quotes"))
+        raw_quotes = []
+    for i, raw in enumerate(raw_quotes):
+        if not isinstance(raw, dict) or not str(raw.get("text") or "").strip():
+            problems.error(doc.path, "each quote needs a 'text'", doc.line_of("quotes", i))
+            continue
+        speaker = raw.get("speaker")
+        para = raw.get("paragraph")
+        dossier.quotes.append(
+            Quote(
+                speaker=str(speaker).strip() if speaker else None,
+                text=str(raw["text"]).strip(),
+                dossier=slug,
+                paragraph=para if isinstance(para, int) else None,
+            )
+        )
+    return dossier
+
+
+def read_actor(doc: Document, problems: Problems) -> Actor:
+    kind = _text(doc, "kind", problems) or "person"
+    if kind not in ACTOR_KINDS:
+        problems.error(
+            doc.path,
+            f"kind must be one of {', '.join(ACTOR_KINDS)}, not {kind!r}",
+            doc.line_of("kind"),
+        )
+    return Actor(
+        name=_text(doc, "name", problems, required=True),
+        kind=kind,
+        aliases=_names(doc.meta.get("aliases"), doc, problems, "aliases"),
+        role=_text(doc, "role", problems),
+        body=doc.body,
+        path=doc.path,
+    )
+
+
+def read_location(doc: Document, problems: Problems) -> Location:
+    kind = _text(doc, "kind", problems) or "other"
+    if kind not in LOCATION_KINDS:
+        problems.error(
+            doc.path,
+            f"kind must be one of {', '.join(LOCATION_KINDS)}, not {kind!r}",
+            doc.line_of("kind"),
+        )
+    coords = {}
+    for key in ("lat", "lon"):
+        value = doc.meta.get(key)
+        if value is not None and not isinstance(value, (int, float)):
+            problems.error(doc.path, f"'{key}' must be a number", doc.line_of(key))
+            value = None
+        coords[key] = float(value) if value is not None else None
+    return Location(
+        name=_text(doc, "name", problems, required=True),
+        kind=kind,
+        aliases=_names(doc.meta.get("aliases"), doc, problems, "aliases"),
+        country=_text(doc, "country", problems),
+        body=doc.body,
+        path=doc.path,
+        **coords,
+    )
+
+
+def read_events(doc: Document, problems: Problems) -> list[Event]:
+    """A hand-written events file: one event in the front matter, or a list under 'events'."""
+    if "events" in doc.meta:
+        raws = doc.meta["events"] if isinstance(doc.meta["events"], list) else []
+        keyed = [(raw, ("events", i)) for i, raw in enumerate(raws)]
+    else:
+        raw = dict(doc.meta)
+        if doc.body.strip() and "text" not in raw:
+            raw["text"] = doc.body.strip()
+        keyed = [(raw, ())]
+    events = []
+    for raw, keys in keyed:
+        event = _event(raw, doc, problems, keys)
+        if event is None:
+            continue
+        if event.date is None:
+            problems.error(doc.path, "a hand-written event needs a 'date'", event.line or 1)
+        if not event.sources:
+            problems.error(
+                doc.path,
+                "a hand-written event needs 'sources': where it is known from",
+                event.line or doc.line_of(*keys) or doc.fm_line,
+            )
+        events.append(event)
+    return events
+
+
+READERS = {
+    "dossiers": read_dossier,
+    "actors": read_actor,
+    "locations": read_location,
+}
+
+
+def content_files(content_dir: Path) -> dict[str, list[Path]]:
+    """The Markdown files of each kind, sorted; ``*.new.md`` (ingest proposals) are skipped."""
+    found = {}
+    for kind in ("dossiers", "actors", "locations", "events"):
+        folder = content_dir / kind
+        files = folder.glob("*.md") if folder.is_dir() else []
+        found[kind] = sorted(f for f in files if not f.name.endswith(".new.md"))
+    return found
+
+
+def load_content(root: Path, content_dir: Path, problems: Problems) -> Content:
+    content = Content()
+    for kind, files in content_files(content_dir).items():
+        for file in files:
+            rel = file.relative_to(root).as_posix() if file.is_relative_to(root) else str(file)
+            doc = read_document(file, problems, rel)
+            if doc is None:
+                continue
+            if kind == "events":
+                content.events.extend(read_events(doc, problems))
+            else:
+                getattr(content, kind).append(READERS[kind](doc, problems))
+    return content

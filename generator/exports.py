@@ -1,0 +1,197 @@
+"""Machine-readable exports of the timeline: TimelineJS3 JSON, CSV, iCalendar, sitemap.
+
+Pure functions from the site to bytes; deterministic (no clocks, sorted everything).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+from . import routes
+from .config import Config
+from .dates import Point
+from .model import Event
+from .pages import Links, Page
+from .site import Site
+
+
+def _parts(point: Point) -> dict:
+    """Only the parts the precision has: a month stays a month in TimelineJS too."""
+    parts = {"year": point.year}
+    if point.month is not None:
+        parts["month"] = point.month
+    if point.day is not None:
+        parts["day"] = point.day
+    return parts
+
+
+def timeline_json(site: Site, config: Config) -> bytes:
+    events = []
+    for e in site.events:
+        when = e.date
+        assert when is not None
+        start = when.start or when.end
+        item = {
+            "unique_id": e.id,
+            "start_date": _parts(start),
+            "display_date": when.display(),
+            "text": {"headline": _headline(e), "text": _html_escape(e.text)},
+        }
+        if when.start and when.end:
+            item["end_date"] = _parts(when.end)
+        dossier = site.dossier_by_slug.get(e.dossier or "")
+        if dossier:
+            item["group"] = dossier.title
+        events.append(item)
+    data = {
+        "title": {
+            "text": {
+                "headline": _html_escape(config.title),
+                "text": _html_escape(config.description),
+            }
+        },
+        "events": events,
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+
+
+def _headline(event: Event) -> str:
+    names = event.actors[:3] or event.locations[:2]
+    return _html_escape(", ".join(names) if names else event.date.display())  # type: ignore
+
+
+def _html_escape(text: str) -> str:
+    """TimelineJS renders text as HTML: article text must arrive as text."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def events_csv(site: Site) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        [
+            "id",
+            "date",
+            "display_date",
+            "first_day",
+            "last_day",
+            "precision",
+            "text",
+            "actors",
+            "locations",
+            "dossier",
+            "source_url",
+        ]
+    )
+    for e in site.events + site.undated:
+        dossier = site.dossier_by_slug.get(e.dossier or "")
+        first, last = e.date.iso_range() if e.date else ("", "")
+        writer.writerow(
+            [
+                e.id,
+                str(e.date or ""),
+                e.date.display() if e.date else "",
+                first,
+                last,
+                e.date.precision if e.date else "",
+                e.text,
+                "; ".join(e.actors),
+                "; ".join(e.locations),
+                e.dossier or "",
+                dossier.source.url if dossier else "; ".join(e.sources),
+            ]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+def _ics_text(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def _fold(line: str) -> str:
+    """RFC 5545: lines of at most 75 octets, continued with a leading space."""
+    raw = line.encode("utf-8")
+    if len(raw) <= 75:
+        return line
+    parts, current = [], b""
+    for char in line:
+        b = char.encode("utf-8")
+        if len(current) + len(b) > (75 if not parts else 74):
+            parts.append(current.decode("utf-8"))
+            current = b""
+        current += b
+    parts.append(current.decode("utf-8"))
+    return "\r\n ".join(parts)
+
+
+def events_ics(site: Site, config: Config) -> bytes:
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Dossier//Timeline//EN",
+        "CALSCALE:GREGORIAN",
+        f"X-WR-CALNAME:{_ics_text(config.title)}",
+    ]
+    for e in site.events:
+        first, last = e.date.first_day(), e.date.last_day()  # type: ignore[union-attr]
+        dossier = site.dossier_by_slug.get(e.dossier or "")
+        stamp = dossier.published.first_day() if dossier and dossier.published else first
+        summary = e.date.display() + ": " + e.text  # type: ignore[union-attr]
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{e.id}@dossier",
+            f"DTSTAMP:{stamp:%Y%m%d}T000000Z",
+            f"DTSTART;VALUE=DATE:{first:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{last + dt.timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_ics_text(summary[:200])}",
+            f"DESCRIPTION:{_ics_text(e.sentence or e.text)}",
+        ]
+        if e.locations:
+            lines.append(f"LOCATION:{_ics_text(', '.join(e.locations))}")
+        if config.base_url:
+            links = Links(site, len(site.events) > config.timeline_split)
+            lines.append(f"URL:{config.base_url}{links.event(e)}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")
+
+
+def sitemap(pages: list[Page], config: Config) -> bytes:
+    urls = sorted(
+        routes.pretty(p.path)
+        for p in pages
+        if p.path.endswith(".html") and p.path != routes.NOT_FOUND
+    )
+    body = "".join(f"  <url><loc>{config.base_url}{_html_escape(u)}</loc></url>\n" for u in urls)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"{body}</urlset>\n"
+    ).encode()
+
+
+def robots(config: Config) -> bytes:
+    return f"User-agent: *\nAllow: /\nSitemap: {config.base_url}{routes.SITEMAP}\n".encode()
+
+
+def exports(site: Site, config: Config, pages: list[Page]) -> dict[str, bytes]:
+    files = {
+        routes.TIMELINE_JSON: timeline_json(site, config),
+        routes.EVENTS_CSV: events_csv(site),
+        routes.EVENTS_ICS: events_ics(site, config),
+    }
+    if config.base_url:
+        files[routes.SITEMAP] = sitemap(pages, config)
+        files[routes.ROBOTS] = robots(config)
+    return files

@@ -1,0 +1,139 @@
+"""Markdown to HTML that is safe for text that came from an article.
+
+Raw HTML is shown as text, never passed through; links keep only http(s), mailto and
+relative targets; images from other hosts become plain links, so no page loads anything from
+elsewhere. Known actor and place names can be linked on their first mention in a paragraph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+
+SAFE_SCHEMES = ("http:", "https:", "mailto:")
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def safe_href(url: str) -> str | None:
+    """The URL if it may be followed from a page, else None."""
+    match = _SCHEME.match(url or "")
+    if match is None:
+        return url  # relative
+    return url if (match.group(1).lower() + ":") in SAFE_SCHEMES else None
+
+
+class _Sanitise(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        for parent in root.iter():
+            for i, el in enumerate(list(parent)):
+                if el.tag == "a":
+                    href = safe_href(el.get("href", ""))
+                    if href is None:
+                        el.attrib.pop("href", None)
+                    elif _SCHEME.match(href):
+                        el.set("rel", "nofollow noopener noreferrer")
+                elif el.tag == "img":
+                    src = el.get("src", "")
+                    if _SCHEME.match(src) or src.startswith("//"):
+                        link = etree.Element("a")
+                        if safe_href(src):
+                            link.set("href", src)
+                            link.set("rel", "nofollow noopener noreferrer")
+                        link.text = el.get("alt") or src
+                        link.tail = el.tail
+                        parent[i] = link
+
+
+Linker = Callable[[str], list[tuple[re.Pattern, str]]]
+
+
+class _LinkNames(Treeprocessor):
+    """Link the first mention of each known name in every paragraph."""
+
+    def __init__(self, md, patterns: list[tuple[re.Pattern, str]]):
+        super().__init__(md)
+        self.patterns = patterns
+
+    def run(self, root: etree.Element) -> None:
+        for block in root.iter():
+            if block.tag in ("p", "li") and self.patterns:
+                self._link_block(block)
+
+    def _link_block(self, block: etree.Element) -> None:
+        done: set[str] = set()
+        # only text directly in the block and in tails, never inside existing links
+        nodes = [(block, "text")] + [(child, "tail") for child in block if child.tag != "a"]
+        for node, attr in nodes:
+            text = getattr(node, attr)
+            if not text:
+                continue
+            pieces = self._split(text, done)
+            if len(pieces) == 1:
+                continue
+            setattr(node, attr, pieces[0])
+            insert_at = 0 if attr == "text" else list(block).index(node) + 1
+            for offset, (label, href, tail) in enumerate(pieces[1:]):
+                link = etree.Element("a", {"href": href, "class": "mention"})
+                link.text = label
+                link.tail = tail
+                block.insert(insert_at + offset, link)
+
+    def _split(self, text: str, done: set[str]) -> list:
+        hits = []
+        for pattern, href in self.patterns:
+            if href in done:
+                continue
+            match = pattern.search(text)
+            if match and not any(s < match.end() and match.start() < e for s, e, _ in hits):
+                hits.append((match.start(), match.end(), href))
+                done.add(href)
+        if not hits:
+            return [text]
+        hits.sort()
+        pieces: list = [text[: hits[0][0]]]
+        for n, (start, end, href) in enumerate(hits):
+            nxt = hits[n + 1][0] if n + 1 < len(hits) else len(text)
+            pieces.append((text[start:end], href, text[end:nxt]))
+        return pieces
+
+
+def name_pattern(name: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)" + re.escape(name).replace(r"\ ", r"\s+") + r"(?!\w)")
+
+
+class Markup:
+    """Converts Markdown with one reused parser and a cache keyed by content hash."""
+
+    def __init__(self, cache: dict[str, str] | None = None):
+        self.cache = cache if cache is not None else {}
+        self._md = self._parser()
+
+    @staticmethod
+    def _parser() -> markdown.Markdown:
+        md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_Sanitise(md), "sanitise", 0)
+        return md
+
+    def convert(self, text: str, links: list[tuple[re.Pattern, str]] | None = None) -> str:
+        key = hashlib.sha1(text.encode("utf-8")).hexdigest()
+        if links:
+            key += hashlib.sha1(repr([(p.pattern, h) for p, h in links]).encode()).hexdigest()
+        html = self.cache.get(key)
+        if html is None:
+            self._md.reset()
+            if links:
+                self._md.treeprocessors.register(_LinkNames(self._md, links), "names", 1)
+            try:
+                html = self._md.convert(text)
+            finally:
+                if links:
+                    self._md.treeprocessors.deregister("names")
+            self.cache[key] = html
+        return html

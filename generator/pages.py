@@ -1,0 +1,230 @@
+"""Which pages the site has, and what each one shows.
+
+Each ``Page`` names its output path, its template and its context, plus the content files
+it reads (``deps``), so a rebuild can tell which pages an edit touches.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from . import routes
+from .config import Config
+from .model import Event
+from .names import name_key, slugify
+from .site import Site, group_by_period
+
+LATEST = 10
+TOP = 12
+
+
+@dataclass
+class Page:
+    path: str
+    template: str
+    context: dict
+    deps: set[str] = field(default_factory=set)  # content paths it reads; "*" = everything
+
+
+class Links:
+    """Targets (site-root paths) for things a template links to; ``url()`` makes them relative."""
+
+    def __init__(self, site: Site, split: bool):
+        self.site = site
+        self.split = split
+
+    def actor(self, name: str) -> str:
+        return routes.actor(self.site.actor_by_name[name].slug)
+
+    def location(self, name: str) -> str:
+        return routes.location(self.site.location_by_name[name].slug)
+
+    def dossier(self, slug: str) -> str:
+        return routes.dossier(slug)
+
+    def tag(self, tag: str) -> str:
+        return routes.tag(slugify(tag, "tag"))
+
+    def period(self, year: int, month: int | None = None) -> str:
+        """A year or month heading on the timeline."""
+        anchor = f"y{year}" + (f"-{month:02d}" if month else "")
+        page = routes.timeline_year(year) if self.split else routes.TIMELINE
+        return f"{page}#{anchor}"
+
+    def event(self, event: Event) -> str:
+        year = event.date.year if event.date else None
+        page = routes.timeline_year(year) if (self.split and year) else routes.TIMELINE
+        return f"{page}#{event.id}"
+
+
+def year_counts(events: list[Event]) -> list[tuple[int, int]]:
+    counts = Counter(e.date.year for e in events if e.date)
+    return sorted(counts.items())
+
+
+def month_counts(events: list[Event]) -> list[tuple[int, int | None, int]]:
+    counts = Counter((e.date.year, e.date.month) for e in events if e.date)
+    return sorted(((y, m, n) for (y, m), n in counts.items()), key=lambda t: (t[0], t[1] or 13))
+
+
+def event_facets(events: list[Event]) -> dict:
+    """Filter options for the timeline: every actor, place and tag with its event count."""
+
+    def ranked(counter: Counter) -> list[tuple[str, int]]:
+        return sorted(counter.items(), key=lambda kv: (-kv[1], name_key(kv[0])))
+
+    actors, places, tags = Counter(), Counter(), Counter()
+    for e in events:
+        actors.update(e.actors)
+        places.update(e.locations)
+        tags.update(e.tags)
+    return {"actors": ranked(actors), "locations": ranked(places), "tags": ranked(tags)}
+
+
+def plan(site: Site, config: Config) -> list[Page]:
+    split = len(site.events) > config.timeline_split
+    links = Links(site, split)
+    common = {"site": site, "config": config, "links": links}
+    everything = {"*"}
+    pages: list[Page] = []
+
+    def add(path: str, template: str, deps: set[str] | None = None, **context) -> None:
+        pages.append(Page(path, template, {**common, **context}, deps or everything))
+
+    ranked_actors = sorted(
+        site.actors, key=lambda a: (-site.actor_profiles[a.slug].mentions, name_key(a.name))
+    )
+    ranked_places = sorted(
+        site.locations,
+        key=lambda p: (-site.location_profiles[p.slug].mentions, name_key(p.name)),
+    )
+    add(
+        routes.INDEX,
+        "index.html",
+        latest=list(reversed(site.events[-LATEST:])),
+        top_actors=ranked_actors[:TOP],
+        top_locations=ranked_places[:TOP],
+        recent=site.dossiers[:LATEST],
+        months=month_counts(site.events),
+    )
+    groups = group_by_period(site.events)
+    if split:
+        add(
+            routes.TIMELINE,
+            "timeline_overview.html",
+            years=year_counts(site.events),
+            months=month_counts(site.events),
+            groups=groups,
+        )
+        for year, months in groups:
+            year_events = [e for _, evs in months for e in evs]
+            add(
+                routes.timeline_year(year),
+                "timeline.html",
+                groups=[(year, months)],
+                year=year,
+                months=month_counts(year_events),
+                facets=event_facets(year_events),
+                undated=[],
+            )
+    else:
+        add(
+            routes.TIMELINE,
+            "timeline.html",
+            groups=groups,
+            year=None,
+            months=month_counts(site.events),
+            facets=event_facets(site.events),
+            undated=site.undated,
+        )
+
+    add(
+        routes.ACTORS,
+        "actors.html",
+        entities=site.actors,
+        order="name",
+        profiles=site.actor_profiles,
+        kind="actors",
+    )
+    add(
+        routes.ACTORS_BY_MENTIONS,
+        "actors.html",
+        entities=ranked_actors,
+        order="mentions",
+        profiles=site.actor_profiles,
+        kind="actors",
+    )
+    add(
+        routes.LOCATIONS,
+        "actors.html",
+        entities=site.locations,
+        order="name",
+        profiles=site.location_profiles,
+        kind="locations",
+    )
+    add(
+        routes.LOCATIONS_BY_MENTIONS,
+        "actors.html",
+        entities=ranked_places,
+        order="mentions",
+        profiles=site.location_profiles,
+        kind="locations",
+    )
+    for actor in site.actors:
+        profile = site.actor_profiles[actor.slug]
+        add(
+            routes.actor(actor.slug),
+            "actor.html",
+            actor=actor,
+            profile=profile,
+            months=month_counts(profile.events),
+        )
+        add(routes.actor_feed(actor.slug), "actor_feed.xml", actor=actor, profile=profile)
+    for place in site.locations:
+        profile = site.location_profiles[place.slug]
+        add(
+            routes.location(place.slug),
+            "location.html",
+            place=place,
+            profile=profile,
+            months=month_counts(profile.events),
+        )
+    add(routes.DOSSIERS, "dossiers.html")
+    for dossier in site.dossiers:
+        add(
+            routes.dossier(dossier.slug),
+            "dossier.html",
+            {dossier.path, "*actors"},
+            dossier=dossier,
+            name_links=name_links(site, links, dossier),
+        )
+    if site.tags:
+        add(routes.TAGS, "tags.html")
+        for tag, dossiers in site.tags.items():
+            tagged = [e for d in dossiers for e in d.events if e.date]
+            tagged += [e for e in site.events if tag in e.tags and e not in tagged]
+            add(
+                links.tag(tag),
+                "tag.html",
+                tag=tag,
+                dossiers=dossiers,
+                events=sorted(tagged, key=lambda e: site.events.index(e)),
+            )
+    add(routes.NOT_FOUND, "404.html")
+    add(routes.FEED, "feed.xml")
+    return pages
+
+
+def name_links(site: Site, links: Links, dossier) -> list[tuple[str, str]]:
+    """(surface form, target) for every known name of the dossier's actors and places."""
+    pairs: list[tuple[str, str]] = []
+    for names, lookup, target in (
+        (dossier.actors, site.actor_by_name, links.actor),
+        (dossier.locations, site.location_by_name, links.location),
+    ):
+        for name in names:
+            entity = lookup[name]
+            forms = sorted({entity.name, *entity.aliases}, key=lambda s: (-len(s), s))
+            pairs.extend((form, target(name)) for form in forms if len(form) > 2)
+    return pairs

@@ -1,0 +1,346 @@
+"""Assemble the site graph: one actor per person whatever the spelling, slugs without
+collisions, the chronology, and who appears with whom, where.
+
+Pure: takes what ``content.py`` read, returns a ``Site``; problems go to the collector.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+
+from .dates import When
+from .errors import Problems
+from .model import Actor, Dossier, Event, Location, Quote
+from .names import name_key, slugify
+
+
+class Registry:
+    """Canonical entities by every name they go by (case- and accent-insensitive)."""
+
+    def __init__(self, make, label: str):
+        self.make = make  # name -> new implicit entity
+        self.label = label
+        self.by_key: dict[str, object] = {}
+        self.entities: list = []
+        self._implicit: dict[str, Counter] = defaultdict(Counter)
+
+    def add_file(self, entity, problems: Problems) -> None:
+        """An entity described by a file; its name and aliases become its keys."""
+        owner = self.by_key.get(name_key(entity.name))
+        if owner is not None:
+            problems.error(
+                entity.path, f"{self.label} {entity.name!r} is already defined in {owner.path}", 1
+            )
+            return
+        self.entities.append(entity)
+        for name in [entity.name, *entity.aliases]:
+            key = name_key(name)
+            owner = self.by_key.get(key)
+            if owner is not None and owner is not entity:
+                problems.error(
+                    entity.path,
+                    f"alias {name!r} is claimed by two {self.label}s: {owner.name!r} "
+                    f"({owner.path}) and {entity.name!r}",
+                    _alias_line(entity, name),
+                )
+                continue
+            self.by_key[key] = entity
+
+    def mention(self, name: str) -> None:
+        """Count a spelling of a name no file describes, to pick its display form later."""
+        key = name_key(name)
+        if key and key not in self.by_key:
+            self._implicit[key][name] += 1
+
+    def settle(self) -> None:
+        """Create implicit entities, each under its most frequent spelling."""
+        for key in sorted(self._implicit):
+            if key in self.by_key:
+                continue
+            spellings = self._implicit[key]
+            name = sorted(spellings, key=lambda s: (-spellings[s], s))[0]
+            entity = self.make(name)
+            self.entities.append(entity)
+            self.by_key[key] = entity
+
+    def get(self, name: str):
+        return self.by_key.get(name_key(name))
+
+    def canonical(self, names: list[str]) -> list[str]:
+        out: list[str] = []
+        for name in names:
+            entity = self.get(name)
+            if entity is not None and entity.name not in out:
+                out.append(entity.name)
+        return out
+
+
+def _alias_line(entity, alias: str) -> int | None:
+    """Best-effort line of an alias in its file: the front matter is short, so scan it."""
+    try:
+        with open(entity.path, encoding="utf-8") as fh:
+            for number, line in enumerate(fh, 1):
+                if alias in line and number > 1:
+                    return number
+    except OSError:
+        pass
+    return None
+
+
+def assign_slugs(entities: list, label: str, problems: Problems) -> dict[str, object]:
+    """Slugs from file names (or names); a collision gets ``-2``, ``-3``… and a warning."""
+    by_slug: dict[str, object] = {}
+    ordered = sorted(
+        entities, key=lambda e: (e.path is None, e.path or "", name_key(e.name), e.name)
+    )
+    for entity in ordered:
+        base = slugify(entity.path.rsplit("/", 1)[-1][:-3] if entity.path else entity.name, label)
+        slug, n = base, 1
+        while slug in by_slug:
+            n += 1
+            slug = f"{base}-{n}"
+        if slug != base:
+            other = by_slug[base]
+            problems.warn(
+                entity.path or (other.path or "content"),
+                f"{label}s {other.name!r} and {entity.name!r} share the slug {base!r}; "
+                f"{entity.name!r} gets {slug!r}",
+            )
+        entity.slug = slug
+        by_slug[slug] = entity
+    return by_slug
+
+
+@dataclass
+class Profile:
+    """What one actor's or place's page shows, gathered once."""
+
+    mentions: int = 0
+    events: list[Event] = field(default_factory=list)
+    dossiers: list[Dossier] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    actors: list[tuple[Actor, int]] = field(default_factory=list)
+    locations: list[tuple[Location, int]] = field(default_factory=list)
+
+
+@dataclass
+class Site:
+    dossiers: list[Dossier]
+    actors: list[Actor]
+    locations: list[Location]
+    events: list[Event]  # dated, in chronological order
+    undated: list[Event]
+    quotes: list[Quote]
+    actor_profiles: dict[str, Profile]
+    location_profiles: dict[str, Profile]
+    tags: dict[str, list[Dossier]]
+    actor_by_name: dict[str, Actor]
+    location_by_name: dict[str, Location]
+    dossier_by_slug: dict[str, Dossier]
+
+
+def event_order(event: Event, dossiers: dict[str, Dossier]) -> tuple:
+    dossier = dossiers.get(event.dossier or "")
+    published = dossier.published.sort_key() if dossier and dossier.published else ()
+    return (event.date.sort_key() if event.date else (), published, event.dossier or "", event.id)
+
+
+def assemble(
+    dossiers: list[Dossier],
+    actor_files: list[Actor],
+    location_files: list[Location],
+    hand_events: list[Event],
+    problems: Problems,
+) -> Site:
+    actors = Registry(lambda n: Actor(name=n, kind=""), "actor")
+    places = Registry(lambda n: Location(name=n, kind="other"), "location")
+    for actor in actor_files:
+        if actor.name:
+            actors.add_file(actor, problems)
+    for place in location_files:
+        if place.name:
+            places.add_file(place, problems)
+    for dossier in dossiers:
+        for name in dossier.actors:
+            actors.mention(name)
+        for name in dossier.locations:
+            places.mention(name)
+        for quote in dossier.quotes:
+            if quote.speaker:
+                actors.mention(quote.speaker)
+    for event in [e for d in dossiers for e in d.events] + hand_events:
+        for name in event.actors:
+            actors.mention(name)
+        for name in event.locations:
+            places.mention(name)
+    actors.settle()
+    places.settle()
+
+    _check_dossier_slugs(dossiers, problems)
+    dossiers = sorted(dossiers, key=_dossier_order)
+    by_slug = {d.slug: d for d in dossiers}
+    for dossier in dossiers:
+        _check_event_names(dossier, actors, places, problems)
+        dossier.actors = actors.canonical(dossier.actors)
+        dossier.locations = places.canonical(dossier.locations)
+        dossier.events = [_canonical_event(e, actors, places) for e in dossier.events]
+        dossier.quotes = [
+            replace(q, speaker=actors.canonical([q.speaker])[0]) if q.speaker else q
+            for q in dossier.quotes
+        ]
+    hand = [_canonical_event(e, actors, places) for e in hand_events]
+
+    actor_slugs = assign_slugs(actors.entities, "actor", problems)
+    place_slugs = assign_slugs(places.entities, "location", problems)
+    all_events = [e for d in dossiers for e in d.events] + hand
+    dated = sorted((e for e in all_events if e.date), key=lambda e: event_order(e, by_slug))
+    undated = [e for e in all_events if not e.date]
+    quotes = [q for d in dossiers for q in d.quotes]
+
+    actor_by_name = {a.name: a for a in actors.entities}
+    place_by_name = {p.name: p for p in places.entities}
+    actor_profiles = {slug: Profile() for slug in actor_slugs}
+    place_profiles = {slug: Profile() for slug in place_slugs}
+    _profile(
+        dossiers, dated, hand, quotes, actor_by_name, place_by_name, actor_profiles, place_profiles
+    )
+
+    tags: dict[str, list[Dossier]] = defaultdict(list)
+    for dossier in dossiers:
+        for tag in dossier.tags:
+            tags[tag].append(dossier)
+    return Site(
+        dossiers=dossiers,
+        actors=sorted(actors.entities, key=lambda a: (name_key(a.name), a.slug)),
+        locations=sorted(places.entities, key=lambda p: (name_key(p.name), p.slug)),
+        events=dated,
+        undated=undated,
+        quotes=quotes,
+        actor_profiles=actor_profiles,
+        location_profiles=place_profiles,
+        tags=dict(sorted(tags.items(), key=lambda kv: name_key(kv[0]))),
+        actor_by_name=actor_by_name,
+        location_by_name=place_by_name,
+        dossier_by_slug=by_slug,
+    )
+
+
+def _dossier_order(dossier: Dossier) -> tuple:
+    """Newest first; undated last; then by title."""
+    key = dossier.published.sort_key() if dossier.published else (0,)
+    return (
+        dossier.published is None,
+        tuple(-x if isinstance(x, int) else x for x in key[:3]),
+        name_key(dossier.title),
+        dossier.slug,
+    )
+
+
+def _check_dossier_slugs(dossiers: list[Dossier], problems: Problems) -> None:
+    seen: dict[str, Dossier] = {}
+    for dossier in sorted(dossiers, key=lambda d: d.path):
+        if dossier.slug in seen:
+            problems.error(
+                dossier.path,
+                f"duplicate slug {dossier.slug!r}: {seen[dossier.slug].path} has it already",
+                hint="rename one of the files",
+            )
+        else:
+            seen[dossier.slug] = dossier
+
+
+def _check_event_names(dossier: Dossier, actors: Registry, places: Registry, problems: Problems):
+    listed = {
+        "actor": set(actors.canonical(dossier.actors)),
+        "location": set(places.canonical(dossier.locations)),
+    }
+    for event in dossier.events:
+        for label, names, registry in (
+            ("actor", event.actors, actors),
+            ("location", event.locations, places),
+        ):
+            for name in names:
+                entity = registry.get(name)
+                if entity is None or entity.name not in listed[label]:
+                    problems.error(
+                        dossier.path,
+                        f"event {label} {name!r} is not in the dossier's '{label}s' list",
+                        event.line,
+                        hint=f"add it to '{label}s' or fix the spelling",
+                    )
+
+
+def _canonical_event(event: Event, actors: Registry, places: Registry) -> Event:
+    return replace(
+        event,
+        actors=actors.canonical(event.actors),
+        locations=places.canonical(event.locations),
+    )
+
+
+def _profile(
+    dossiers, dated, hand, quotes, actor_by_name, place_by_name, actor_profiles, place_profiles
+) -> None:
+    def a(name):
+        return actor_profiles[actor_by_name[name].slug]
+
+    def p(name):
+        return place_profiles[place_by_name[name].slug]
+
+    documents = [(d, d.actors, d.locations) for d in dossiers]
+    documents += [(None, e.actors, e.locations) for e in hand]
+    pair_actors: dict[str, Counter] = defaultdict(Counter)
+    actor_places: dict[str, Counter] = defaultdict(Counter)
+    place_actors: dict[str, Counter] = defaultdict(Counter)
+    place_places: dict[str, Counter] = defaultdict(Counter)
+    for dossier, names, places in documents:
+        for name in names:
+            prof = a(name)
+            prof.mentions += 1
+            if dossier is not None:
+                prof.dossiers.append(dossier)
+            pair_actors[name].update(n for n in names if n != name)
+            actor_places[name].update(places)
+        for place in places:
+            prof = p(place)
+            prof.mentions += 1
+            if dossier is not None:
+                prof.dossiers.append(dossier)
+            place_actors[place].update(names)
+            place_places[place].update(x for x in places if x != place)
+    for event in dated:
+        for name in event.actors:
+            a(name).events.append(event)
+        for place in event.locations:
+            p(place).events.append(event)
+    for quote in quotes:
+        if quote.speaker:
+            prof = a(quote.speaker)
+            prof.quotes.append(quote)
+            prof.mentions += 1
+
+    def top(counter: Counter, lookup) -> list:
+        ranked = sorted(counter.items(), key=lambda kv: (-kv[1], name_key(kv[0])))
+        return [(lookup[name], count) for name, count in ranked]
+
+    for name, actor in actor_by_name.items():
+        prof = actor_profiles[actor.slug]
+        prof.actors = top(pair_actors[name], actor_by_name)
+        prof.locations = top(actor_places[name], place_by_name)
+    for name, place in place_by_name.items():
+        prof = place_profiles[place.slug]
+        prof.actors = top(place_actors[name], actor_by_name)
+        prof.locations = top(place_places[name], place_by_name)
+
+
+def group_by_period(events: list[Event]) -> list[tuple[int, list[tuple[int | None, list[Event]]]]]:
+    """[(year, [(month or None, events)])] in timeline order; None = only the year is known."""
+    years: dict[int, dict[int | None, list[Event]]] = {}
+    for event in events:
+        when: When = event.date  # type: ignore[assignment]
+        years.setdefault(when.year, {}).setdefault(when.month, []).append(event)
+    return [
+        (year, sorted(months.items(), key=lambda kv: kv[0] or 13))
+        for year, months in sorted(years.items())
+    ]
