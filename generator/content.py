@@ -20,7 +20,17 @@ from .errors import Problems
 from .model import ACTOR_KINDS, LOCATION_KINDS, Actor, Dossier, Event, Location, Quote, Source
 from .names import slugify
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The C safe loader, with dates left as text: ``When`` parses them with clear errors."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
+_LOADER = _Loader
 _HANDLER = YAMLHandler()
 
 
@@ -42,7 +52,12 @@ class Document:
     meta: dict
     body: str
     fm_text: str
-    fm_line: int  # 1-based line of the first front-matter line
+    offset: int  # file line of the front matter's line 0 (the opening '---')
+
+    @property
+    def fm_line(self) -> int:
+        """1-based line of the first front-matter key."""
+        return self.offset + 1
 
     def line_of(self, *keys: str | int) -> int | None:
         """Line of a key (or list index) in the front matter, for messages; None if absent."""
@@ -57,19 +72,21 @@ class Document:
                 if not found:
                     return line
                 knode, node = found[0]
-                line = knode.start_mark.line + self.fm_line
+                line = knode.start_mark.line + self.offset
             elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
                 if key >= len(node.value):
                     return line
                 node = node.value[key]
-                line = node.start_mark.line + self.fm_line
+                line = node.start_mark.line + self.offset
             else:
                 return line
         return line
 
 
 def split_document(text: str, path: str) -> tuple[str, str, int]:
-    """Return (front matter, body, first front-matter line); raises ValueError when unclosed."""
+    """Return (front matter, body, line offset of the front matter); 0 when there is none.
+
+    Raises ValueError when the front matter is never closed."""
     if text.startswith("\ufeff"):
         text = text[1:]
     stripped = text.lstrip("\n")
@@ -80,7 +97,7 @@ def split_document(text: str, path: str) -> tuple[str, str, int]:
         fm, body = _HANDLER.split(stripped)
     except ValueError:
         raise ValueError("front matter opened with '---' is never closed") from None
-    return fm, body.lstrip("\n"), lead + 2
+    return fm, body.lstrip("\n"), lead + 1
 
 
 def read_document(file: Path, problems: Problems, rel: str) -> Document | None:
@@ -94,25 +111,25 @@ def read_document(file: Path, problems: Problems, rel: str) -> Document | None:
 
 def parse_document(text: str, rel: str, problems: Problems) -> Document | None:
     try:
-        fm, body, fm_line = split_document(text, rel)
+        fm, body, offset = split_document(text, rel)
     except ValueError as exc:
         problems.error(rel, str(exc), 1)
         return None
-    if not fm_line:
+    if not offset:
         problems.error(rel, "no front matter: the file must start with a '---' line", 1)
         return None
     try:
         meta = yaml.load(fm, Loader=_LOADER) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + fm_line if mark else fm_line
+        line = mark.line + offset if mark else offset
         reason = getattr(exc, "problem", None) or str(exc)
         problems.error(rel, f"bad YAML in front matter: {reason}", line)
         return None
     if not isinstance(meta, dict):
-        problems.error(rel, "front matter must be a mapping of keys to values", fm_line)
+        problems.error(rel, "front matter must be a mapping of keys to values", offset + 1)
         return None
-    return Document(rel, meta, body, fm, fm_line)
+    return Document(rel, meta, body, fm, offset)
 
 
 # -- field readers: each reports a problem and returns a safe value ---------------------------

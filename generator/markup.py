@@ -102,6 +102,20 @@ class _LinkNames(Treeprocessor):
         return pieces
 
 
+class _NumberBlocks(Treeprocessor):
+    """``id="pN"`` on each block (paragraph, heading, list item, quotation), so events and
+    quotes can link to the paragraph they came from (``paragraph`` in the front matter)."""
+
+    def run(self, root: etree.Element) -> None:
+        n = 0
+        for block in root:
+            targets = list(block) if block.tag in ("ul", "ol") else [block]
+            for el in targets:
+                if el.tag in ("p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "pre"):
+                    n += 1
+                    el.set("id", f"p{n}")
+
+
 def name_pattern(name: str) -> re.Pattern:
     return re.compile(r"(?<!\w)" + re.escape(name).replace(r"\ ", r"\s+") + r"(?!\w)")
 
@@ -121,19 +135,30 @@ class Markup:
         md.treeprocessors.register(_Sanitise(md), "sanitise", 0)
         return md
 
-    def convert(self, text: str, links: list[tuple[re.Pattern, str]] | None = None) -> str:
-        key = hashlib.sha1(text.encode("utf-8")).hexdigest()
+    def convert(
+        self,
+        text: str,
+        links: list[tuple[re.Pattern, str]] | None = None,
+        number_blocks: bool = False,
+    ) -> str:
+        """HTML for ``text``; ``links`` link known names, ``number_blocks`` adds ``id="pN"``."""
+        key = hashlib.sha1(text.encode("utf-8")).hexdigest() + ("#" if number_blocks else "")
         if links:
             key += hashlib.sha1(repr([(p.pattern, h) for p, h in links]).encode()).hexdigest()
         html = self.cache.get(key)
         if html is None:
             self._md.reset()
+            extra = []
             if links:
-                self._md.treeprocessors.register(_LinkNames(self._md, links), "names", 1)
+                extra.append((_LinkNames(self._md, links), "names", 1))
+            if number_blocks:
+                extra.append((_NumberBlocks(self._md), "numbers", 2))
+            for processor, name, priority in extra:
+                self._md.treeprocessors.register(processor, name, priority)
             try:
                 html = self._md.convert(text)
             finally:
-                if links:
-                    self._md.treeprocessors.deregister("names")
+                for _, name, _ in extra:
+                    self._md.treeprocessors.deregister(name)
             self.cache[key] = html
         return html

@@ -45,13 +45,13 @@ def make_environment(template_dirs: list[Path], markup: Markup) -> jinja2.Enviro
 
     @jinja2.pass_context
     def linked(ctx, text: str, pairs: list[tuple[str, str]]) -> Safe:
-        """Markdown with the first mention of each known name in a paragraph linked."""
+        """An article body: first mentions of known names linked, blocks numbered."""
         patterns = []
         for form, target in pairs:
             if form not in compiled:
                 compiled[form] = name_pattern(form)
             patterns.append((compiled[form], routes.relative(ctx["page_path"], target)))
-        return Safe(markup.convert(text or "", patterns))
+        return Safe(markup.convert(text or "", patterns, number_blocks=True))
 
     env.filters["markdown_linked"] = linked
     env.globals["url"] = _url

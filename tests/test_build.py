@@ -1,0 +1,116 @@
+"""The whole build on real files: links, determinism, failure safety, exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from generator.build import build
+from generator.config import load_config
+from sitecheck import check_links
+
+from conftest import run_dossier
+
+
+def built(root: Path) -> Path:
+    build(load_config(root), search=False)
+    return root / "output"
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_every_internal_link_resolves_and_nothing_loads_from_elsewhere(site_root):
+    out = built(site_root)
+    broken, remote = check_links(out)
+    assert broken == []
+    assert remote == []
+    for name in ("index.html", "timeline/index.html", "actors/index.html",
+                 "actors/vladimir-putin/index.html", "locations/kyiv/index.html",
+                 "dossiers/talks-in-miami/index.html", "404.html", "feed.xml",
+                 "actors/vladimir-putin/feed.xml", "timeline.json", "events.csv", "events.ics"):
+        assert (out / name).is_file(), name
+
+
+def test_building_twice_gives_identical_bytes(site_root, tmp_path):
+    first = snapshot(built(site_root))
+    other = tmp_path / "again"
+    site_root.rename(other)
+    second = snapshot(built(other))
+    assert first == second
+
+
+def test_broken_front_matter_fails_and_leaves_previous_site(site_root):
+    out = built(site_root)
+    before = snapshot(out)
+    bad = site_root / "content/dossiers/invasion.md"
+    bad.write_text(bad.read_text().replace("tags: [war]", "tags: [war", 1))
+    result = run_dossier("build", "--root", str(site_root), "--no-ingest", "--no-search")
+    assert result.returncode != 0
+    assert "content/dossiers/invasion.md:" in result.stderr
+    line = result.stderr.split("content/dossiers/invasion.md:")[1].split(":")[0]
+    assert line.isdigit() and 3 <= int(line) <= 8
+    assert snapshot(out) == before
+
+
+def test_deleted_dossier_pages_are_pruned(site_root):
+    out = built(site_root)
+    assert (out / "dossiers/invasion/index.html").exists()
+    (site_root / "content/dossiers/invasion.md").unlink()
+    built(site_root)
+    assert not (out / "dossiers/invasion").exists()
+    assert "invasion" not in (out / "actors/vladimir-putin/index.html").read_text()
+
+
+def test_article_text_is_escaped_everywhere(site_root):
+    out = built(site_root)
+    for page in out.rglob("*.html"):
+        html = page.read_text()
+        assert "<script>alert" not in html, page
+        assert "javascript:" not in html, page
+    dossier = (out / "dossiers/talks-in-miami/index.html").read_text()
+    assert "&lt;script&gt;alert(&#34;xss&#34;)&lt;/script&gt;" in dossier or "&lt;script&gt;" in dossier
+    assert "Fixture &lt;Site&gt; &amp; Co" in (out / "index.html").read_text()
+
+
+def test_precision_is_shown_on_the_timeline(site_root):
+    html = (built(site_root) / "timeline/index.html").read_text()
+    for shown in ("June 2024", "Friday 19 December 2025", "by 31 December 2025", "c. 2026",
+                  "Thursday 24 February 2022", "February 2022"):
+        assert shown in html
+    assert "1 June 2024" not in html.split("June 2024")[0][-40:]  # never as its first day
+    assert "Not yet dated" in html  # the dossier without a publication date
+
+
+def test_exports_parse(site_root):
+    out = built(site_root)
+    data = json.loads((out / "timeline.json").read_text())
+    month = next(e for e in data["events"] if e["unique_id"] == "e-demands")
+    assert month["start_date"] == {"year": 2024, "month": 6}
+    assert month["display_date"] == "June 2024"
+    rows = list(csv.DictReader(io.StringIO((out / "events.csv").read_text())))
+    assert {r["id"] for r in rows} >= {"e-demands", "e-miami", "e-undated"}
+    feed = ET.parse(out / "feed.xml").getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert len(feed.findall("a:entry", ns)) == 3
+    ET.parse(out / "actors/vladimir-putin/feed.xml")
+    ics = (out / "events.ics").read_bytes()
+    assert ics.startswith(b"BEGIN:VCALENDAR\r\n") and ics.count(b"BEGIN:VEVENT") == len(
+        [r for r in rows if r["date"]]
+    )
+    assert all(len(line) <= 75 for line in ics.split(b"\r\n"))
+
+
+def test_sitemap_and_robots_only_with_a_base_url(site_root):
+    out = built(site_root)
+    assert not (out / "sitemap.xml").exists()
+    cfg = site_root / "dossier.toml"
+    cfg.write_text(cfg.read_text() + 'base_url = "https://example.org/sub"\n')
+    built(site_root)
+    sitemap = (out / "sitemap.xml").read_text()
+    assert "<loc>https://example.org/sub/actors/vladimir-putin/</loc>" in sitemap
+    assert "Sitemap: https://example.org/sub/sitemap.xml" in (out / "robots.txt").read_text()

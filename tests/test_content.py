@@ -1,0 +1,102 @@
+"""Every validation message, with the file and line a person needs to fix it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.build import collect
+from generator.config import load_config
+
+
+def problems_of(root: Path) -> list[str]:
+    _, problems = collect(load_config(root))
+    return [str(p) for p in problems.sorted()]
+
+
+def write(root: Path, rel: str, text: str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_fixture_site_is_clean(site_root):
+    found = problems_of(site_root)
+    assert not [p for p in found if ": error:" in p], found
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "---\ntitle: ok\nactors: [a, b\npublished: 2025-01-01\n---\nbody\n",
+            "content/dossiers/bad.md:4: error: bad YAML in front matter",
+        ),
+        ("---\npublished: 2025-01-01\n---\nbody\n", "content/dossiers/bad.md:2: error: missing required 'title'"),
+        (
+            "---\ntitle: t\npublished: 2025-02-30\n---\n",
+            "content/dossiers/bad.md:3: error: unparseable date in 'published'",
+        ),
+        (
+            "---\ntitle: t\nevents:\n  - text: x\n    date: someday\n---\n",
+            "content/dossiers/bad.md:5: error: unparseable date in 'date'",
+        ),
+        ("---\ntitle: t\n", "content/dossiers/bad.md:1: error: front matter opened with '---' is never closed"),
+        ("just text\n", "content/dossiers/bad.md:1: error: no front matter"),
+        (
+            "---\ntitle: t\nactors: [A]\nevents:\n  - text: x\n    date: 2020\n    actors: [B]\n---\n",
+            "content/dossiers/bad.md:5: error: event actor 'B' is not in the dossier's 'actors' list",
+        ),
+        ("---\ntitle: [1, 2]\n---\n", "content/dossiers/bad.md:2: error: 'title' must be text"),
+    ],
+)
+def test_dossier_messages_name_file_and_line(site_root, text, expected):
+    write(site_root, "content/dossiers/bad.md", text)
+    found = problems_of(site_root)
+    assert any(p.startswith(expected) for p in found), found
+
+
+def test_alias_claimed_by_two_actors(site_root):
+    write(site_root, "content/actors/other.md", "---\nname: Other Person\naliases:\n  - Putin\n---\n")
+    found = problems_of(site_root)
+    assert any(
+        p.startswith("content/actors/vladimir-putin.md") or p.startswith("content/actors/other.md:4")
+        for p in found if "alias 'Putin' is claimed by two actors" in p
+    ), found
+
+
+def test_duplicate_dossier_slugs(site_root):
+    write(site_root, "content/dossiers/Invasion.md", "---\ntitle: Same slug\n---\n")
+    found = problems_of(site_root)
+    assert any("duplicate slug 'invasion'" in p for p in found), found
+
+
+def test_hand_written_event_needs_sources_and_date(site_root):
+    write(site_root, "content/events/bad.md", "---\ntext: Something happened.\n---\n")
+    found = problems_of(site_root)
+    assert any(p.startswith("content/events/bad.md") and "needs a 'date'" in p for p in found)
+    assert any(p.startswith("content/events/bad.md") and "needs 'sources'" in p for p in found)
+
+
+def test_bad_actor_kind(site_root):
+    write(site_root, "content/actors/x.md", "---\nname: X\nkind: robot\n---\n")
+    found = problems_of(site_root)
+    assert any(p.startswith("content/actors/x.md:3: error: kind must be one of") for p in found)
+
+
+def test_relative_date_resolves_once_published_is_filled_in(site_root):
+    path = site_root / "content/dossiers/undated-report.md"
+    site, _ = collect(load_config(site_root))
+    assert [e.id for e in site.undated] == ["e-undated"]
+    path.write_text(path.read_text().replace("published: null", "published: 2025-12-20"))
+    site, _ = collect(load_config(site_root))
+    event = next(e for e in site.events if e.id == "e-undated")
+    assert str(event.date) == "2025-12-19"  # the Friday before Saturday 20 December
+
+
+def test_new_md_proposals_are_not_loaded(site_root):
+    write(site_root, "content/dossiers/invasion.new.md", "---\ntitle: proposal\n---\n")
+    site, problems = collect(load_config(site_root))
+    assert "proposal" not in [d.title for d in site.dossiers]
+    assert not problems.errors

@@ -1,0 +1,31 @@
+"""Article text is shown, never run: raw HTML, script links and remote images are defused."""
+
+from generator.markup import Markup, name_pattern
+
+
+def test_raw_html_is_escaped():
+    html = Markup().convert('Hi <script>alert(1)</script> <b onclick="x">b</b>')
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<b " not in html
+
+
+def test_unsafe_links_lose_their_target_and_remote_images_become_links():
+    html = Markup().convert(
+        "[a](javascript:alert(1)) [b](https://example.org) ![c](https://t.example/p.png)"
+    )
+    assert "javascript:" not in html
+    assert '<a href="https://example.org" rel="nofollow noopener noreferrer">b</a>' in html
+    assert "<img" not in html and 'href="https://t.example/p.png"' in html
+
+
+def test_first_mention_in_each_paragraph_is_linked():
+    links = [(name_pattern("Vladimir Putin"), "a/p.html"), (name_pattern("Putin"), "a/p.html")]
+    html = Markup().convert("Vladimir Putin met Putin.\n\nLater, Putin spoke.", links)
+    assert html.count('<a class="mention" href="a/p.html">') == 2
+    assert '<a class="mention" href="a/p.html">Vladimir Putin</a> met Putin.' in html
+    assert '<a class="mention" href="a/p.html">Putin</a> spoke' in html
+
+
+def test_names_inside_words_are_not_linked():
+    links = [(name_pattern("Kyiv"), "k.html")]
+    assert "<a" not in Markup().convert("Kyivstar is a company.", links)

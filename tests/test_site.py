@@ -1,0 +1,50 @@
+"""The site graph: one actor per person whatever the spelling, and slugs that never collide."""
+
+from __future__ import annotations
+
+from generator.build import collect
+from generator.config import load_config
+
+
+def test_aliases_and_accents_make_one_actor(site_root):
+    site, problems = collect(load_config(site_root))
+    names = [a.name for a in site.actors]
+    assert "Vladimir Putin" in names and "Putin" not in names
+    assert names.count("Volodymyr Zelensky") == 1 and "Volodymyr Zelenský" not in names
+    putin = site.actor_by_name["Vladimir Putin"]
+    profile = site.actor_profiles[putin.slug]
+    assert [e.text for e in profile.events] == [
+        "Russia annexes Crimea.",  # hand-written event
+        "Russia launches its full-scale invasion of Ukraine.",
+        "Putin sets out demands, including that Ukraine abandon NATO ambitions.",  # as "Putin"
+    ]
+    rubio = site.actor_profiles[site.actor_by_name["Marco Rubio"].slug]
+    assert [q.speaker for q in rubio.quotes] == ["Marco Rubio"]  # quoted as "Rubio"
+
+
+def test_slug_collision_gets_distinct_pages_and_a_warning(site_root):
+    (site_root / "content/actors/jose.md").write_text("---\nname: José\n---\n")
+    dossier = site_root / "content/dossiers/invasion.md"
+    text = dossier.read_text().replace("actors: [Vladimir Putin]", "actors: [Vladimir Putin, Jose!]", 1)
+    dossier.write_text(text)
+    site, problems = collect(load_config(site_root))
+    slugs = {a.name: a.slug for a in site.actors}
+    assert slugs["José"] == "jose" and slugs["Jose!"] == "jose-2"
+    assert any("share the slug 'jose'" in str(w) for w in problems.warnings)
+
+
+def test_cooccurrence_counts_dossiers_together(site_root):
+    site, _ = collect(load_config(site_root))
+    putin = site.actor_profiles[site.actor_by_name["Vladimir Putin"].slug]
+    together = {a.name: n for a, n in putin.actors}
+    assert together["Marco Rubio"] == 1  # one dossier names both
+    places = {p.name: n for p, n in putin.locations}
+    assert places["Ukraine"] == 2  # the invasion dossier and the Miami dossier
+
+
+def test_timeline_order_puts_month_after_its_days(site_root):
+    site, _ = collect(load_config(site_root))
+    order = [str(e.date) for e in site.events]
+    assert order.index("2022-02-24") < order.index("2022-02")
+    assert order == sorted(order, key=lambda s: order.index(s))
+    assert order[-1] == "2026~"
