@@ -21,7 +21,6 @@ from .model import ACTOR_KINDS, LOCATION_KINDS, Actor, Dossier, Event, Location,
 from .names import slugify
 
 
-
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """The C safe loader, with dates left as text: ``When`` parses them with clear errors."""
 

@@ -48,7 +48,9 @@ def check_links(out: Path) -> tuple[list[str], list[str]]:
                 if parts.fragment and parts.fragment not in refs.ids:
                     broken.append(f"{rel_page}: #{parts.fragment} has no target")
                 continue
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(rel_page), unquote(parts.path)))
+            target = posixpath.normpath(
+                posixpath.join(posixpath.dirname(rel_page), unquote(parts.path))
+            )
             file = out / target
             if target.startswith("..") or not file.is_file():
                 broken.append(f"{rel_page}: {ref} -> {target} is missing")

@@ -8,11 +8,11 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from generator.build import build
-from generator.config import load_config
+from conftest import run_dossier
 from sitecheck import check_links
 
-from conftest import run_dossier
+from generator.build import build
+from generator.config import load_config
 
 
 def built(root: Path) -> Path:
@@ -21,7 +21,9 @@ def built(root: Path) -> Path:
 
 
 def snapshot(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
+    }
 
 
 def test_every_internal_link_resolves_and_nothing_loads_from_elsewhere(site_root):
@@ -29,10 +31,20 @@ def test_every_internal_link_resolves_and_nothing_loads_from_elsewhere(site_root
     broken, remote = check_links(out)
     assert broken == []
     assert remote == []
-    for name in ("index.html", "timeline/index.html", "actors/index.html",
-                 "actors/vladimir-putin/index.html", "locations/kyiv/index.html",
-                 "dossiers/talks-in-miami/index.html", "404.html", "feed.xml",
-                 "actors/vladimir-putin/feed.xml", "timeline.json", "events.csv", "events.ics"):
+    for name in (
+        "index.html",
+        "timeline/index.html",
+        "actors/index.html",
+        "actors/vladimir-putin/index.html",
+        "locations/kyiv/index.html",
+        "dossiers/talks-in-miami/index.html",
+        "404.html",
+        "feed.xml",
+        "actors/vladimir-putin/feed.xml",
+        "timeline.json",
+        "events.csv",
+        "events.ics",
+    ):
         assert (out / name).is_file(), name
 
 
@@ -73,14 +85,23 @@ def test_article_text_is_escaped_everywhere(site_root):
         assert "<script>alert" not in html, page
         assert "javascript:" not in html, page
     dossier = (out / "dossiers/talks-in-miami/index.html").read_text()
-    assert "&lt;script&gt;alert(&#34;xss&#34;)&lt;/script&gt;" in dossier or "&lt;script&gt;" in dossier
+    assert (
+        "&lt;script&gt;alert(&#34;xss&#34;)&lt;/script&gt;" in dossier
+        or "&lt;script&gt;" in dossier
+    )
     assert "Fixture &lt;Site&gt; &amp; Co" in (out / "index.html").read_text()
 
 
 def test_precision_is_shown_on_the_timeline(site_root):
     html = (built(site_root) / "timeline/index.html").read_text()
-    for shown in ("June 2024", "Friday 19 December 2025", "by 31 December 2025", "c. 2026",
-                  "Thursday 24 February 2022", "February 2022"):
+    for shown in (
+        "June 2024",
+        "Friday 19 December 2025",
+        "by 31 December 2025",
+        "c. 2026",
+        "Thursday 24 February 2022",
+        "February 2022",
+    ):
         assert shown in html
     assert "1 June 2024" not in html.split("June 2024")[0][-40:]  # never as its first day
     assert "Not yet dated" in html  # the dossier without a publication date

@@ -33,7 +33,10 @@ def test_fixture_site_is_clean(site_root):
             "---\ntitle: ok\nactors: [a, b\npublished: 2025-01-01\n---\nbody\n",
             "content/dossiers/bad.md:4: error: bad YAML in front matter",
         ),
-        ("---\npublished: 2025-01-01\n---\nbody\n", "content/dossiers/bad.md:2: error: missing required 'title'"),
+        (
+            "---\npublished: 2025-01-01\n---\nbody\n",
+            "content/dossiers/bad.md:2: error: missing required 'title'",
+        ),
         (
             "---\ntitle: t\npublished: 2025-02-30\n---\n",
             "content/dossiers/bad.md:3: error: unparseable date in 'published'",
@@ -42,7 +45,10 @@ def test_fixture_site_is_clean(site_root):
             "---\ntitle: t\nevents:\n  - text: x\n    date: someday\n---\n",
             "content/dossiers/bad.md:5: error: unparseable date in 'date'",
         ),
-        ("---\ntitle: t\n", "content/dossiers/bad.md:1: error: front matter opened with '---' is never closed"),
+        (
+            "---\ntitle: t\n",
+            "content/dossiers/bad.md:1: error: front matter opened with '---' is never closed",
+        ),
         ("just text\n", "content/dossiers/bad.md:1: error: no front matter"),
         (
             "---\ntitle: t\nactors: [A]\nevents:\n  - text: x\n    date: 2020\n    actors: [B]\n---\n",
@@ -58,11 +64,15 @@ def test_dossier_messages_name_file_and_line(site_root, text, expected):
 
 
 def test_alias_claimed_by_two_actors(site_root):
-    write(site_root, "content/actors/other.md", "---\nname: Other Person\naliases:\n  - Putin\n---\n")
+    write(
+        site_root, "content/actors/other.md", "---\nname: Other Person\naliases:\n  - Putin\n---\n"
+    )
     found = problems_of(site_root)
     assert any(
-        p.startswith("content/actors/vladimir-putin.md") or p.startswith("content/actors/other.md:4")
-        for p in found if "alias 'Putin' is claimed by two actors" in p
+        p.startswith("content/actors/vladimir-putin.md")
+        or p.startswith("content/actors/other.md:4")
+        for p in found
+        if "alias 'Putin' is claimed by two actors" in p
     ), found
 
 

@@ -47,10 +47,15 @@ def test_a_month_is_never_its_first_day():
     assert month.first_day() == dt.date(2024, 6, 1)
     assert month.last_day() == dt.date(2024, 6, 30)
     days = [When.parse(d) for d in ("2024-06-01", "2024-06-30")]
-    ordered = sorted([month, *days, When.parse("2024"), When.parse("2024-07-01")],
-                     key=When.sort_key)
+    ordered = sorted(
+        [month, *days, When.parse("2024"), When.parse("2024-07-01")], key=When.sort_key
+    )
     assert [str(w) for w in ordered] == [
-        "2024-06-01", "2024-06-30", "2024-06", "2024-07-01", "2024"
+        "2024-06-01",
+        "2024-06-30",
+        "2024-06",
+        "2024-07-01",
+        "2024",
     ]
 
 

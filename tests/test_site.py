@@ -25,7 +25,9 @@ def test_aliases_and_accents_make_one_actor(site_root):
 def test_slug_collision_gets_distinct_pages_and_a_warning(site_root):
     (site_root / "content/actors/jose.md").write_text("---\nname: José\n---\n")
     dossier = site_root / "content/dossiers/invasion.md"
-    text = dossier.read_text().replace("actors: [Vladimir Putin]", "actors: [Vladimir Putin, Jose!]", 1)
+    text = dossier.read_text().replace(
+        "actors: [Vladimir Putin]", "actors: [Vladimir Putin, Jose!]", 1
+    )
     dossier.write_text(text)
     site, problems = collect(load_config(site_root))
     slugs = {a.name: a.slug for a in site.actors}

@@ -1,0 +1,243 @@
+"""What a reader sees, in a real browser: Playwright driving Debian's Chromium.
+
+The sites are built for real (the demo site from seeds/, ingest included, and the
+hand-written fixture site), Pagefind indexes them, and a local HTTP server serves them.
+With CI=true a missing browser fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import FIXTURE_SITE, REPO, run_dossier
+
+pytestmark = pytest.mark.browser
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _missing(what: str):
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{what} is required for browser tests in CI")
+    pytest.skip(f"{what} not available")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("Playwright for Python")
+    executable = shutil.which("chromium")
+    if not executable:
+        _missing("Debian's chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def _serve(folder: Path):
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _build(tmp: Path, source: Path, with_seeds: bool) -> Path:
+    root = tmp / source.name
+    root.mkdir()
+    shutil.copy(source / "dossier.toml", root / "dossier.toml")
+    for folder in ("seeds",) if with_seeds else ("content",):
+        shutil.copytree(source / folder, root / folder)
+    cfg = root / "dossier.toml"
+    cfg.write_text(cfg.read_text().replace("search = false", "search = true"))
+    result = run_dossier("build", "--root", str(root))
+    assert result.returncode == 0, result.stderr
+    assert "search: indexed" in result.stdout, result.stdout
+    return root / "output"
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory):
+    """The demo site as the Quick start builds it: seeds/ ingested, then built, served."""
+    out = _build(tmp_path_factory.mktemp("demo"), REPO, with_seeds=True)
+    server = _serve(out.parent)  # serve the project folder: the site lives in a sub-folder
+    yield f"http://127.0.0.1:{server.server_address[1]}/output/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def fixture_url(tmp_path_factory):
+    out = _build(tmp_path_factory.mktemp("fixture"), FIXTURE_SITE, with_seeds=False)
+    server = _serve(out)
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=DESKTOP)
+    pg = context.new_page()
+    pg.errors = []
+    pg.foreign = []
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+
+    def on_request(request):
+        host = urlsplit(request.url).hostname
+        if request.url.startswith(("http://", "https://")) and host not in ("127.0.0.1",):
+            pg.foreign.append(request.url)
+
+    pg.on("request", on_request)
+    yield pg
+    context.close()
+
+
+def _clean(pg):
+    assert pg.errors == [], pg.errors
+    assert pg.foreign == [], pg.foreign
+
+
+def test_timeline_to_actor_to_dossier(page, demo_url):
+    page.goto(demo_url + "timeline/index.html")
+    assert page.locator("li.event").count() >= 5
+    page.locator("li.event .who a", has_text="Marco Rubio").first.click()
+    assert page.locator("h1").inner_text() == "Marco Rubio"
+    page.locator("li.event .event-source a").first.click()
+    assert "dossiers/" in page.url
+    assert page.locator("article.dossier h1").count() == 1
+    _clean(page)
+
+
+def test_filter_timeline_by_one_actor(page, demo_url):
+    page.goto(demo_url + "timeline/index.html")
+    total = page.locator("li.event").count()
+    page.select_option("select[name=actor]", "vladimir-putin")
+    visible = page.locator("li.event:visible")
+    assert 0 < visible.count() < total
+    for i in range(visible.count()):
+        assert "vladimir-putin" in visible.nth(i).get_attribute("data-actors").split()
+    assert "actor=vladimir-putin" in page.url
+    page.reload()  # a shared, filtered view survives a reload
+    assert page.locator("li.event:visible").count() == visible.count()
+    _clean(page)
+
+
+def test_search_finds_putin_and_reaches_his_page(page, demo_url):
+    page.goto(demo_url + "index.html")
+    page.fill("#search-input", "Putin")
+    link = page.locator("#search-results a", has_text="Vladimir Putin").first
+    link.wait_for(timeout=15000)
+    link.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Vladimir Putin"
+    _clean(page)
+
+
+def test_search_box_explains_itself_when_opened_from_disk(browser, tmp_path_factory, demo_url):
+    out = Path(tmp_path_factory.getbasetemp()) / "demo0" / "output"
+    pg = browser.new_page()
+    pg.goto(out.joinpath("index.html").as_uri())
+    pg.fill("#search-input", "Putin")
+    pg.locator("#search-results p").wait_for()
+    assert "served over HTTP" in pg.locator("#search-results").inner_text()
+    pg.close()
+
+
+def test_pages_fit_a_phone_and_have_no_console_errors(browser, demo_url):
+    context = browser.new_context(viewport=PHONE)
+    pg = context.new_page()
+    errors = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    for path in (
+        "index.html",
+        "timeline/index.html",
+        "actors/index.html",
+        "actors/vladimir-putin/index.html",
+        "locations/index.html",
+    ):
+        pg.goto(demo_url + path)
+        overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{path} scrolls sideways by {overflow}px on a phone"
+    assert errors == []
+    context.close()
+
+
+def _first_link(page, url: str, selector: str) -> str:
+    page.goto(url)
+    return page.locator(selector).first.get_attribute("href")
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_axe_finds_no_serious_violations(browser, demo_url, width):
+    if not AXE.is_file():
+        _missing("axe-core (npm ci)")
+    context = browser.new_context(viewport=width)
+    pg = context.new_page()
+    pages = [
+        "index.html",
+        "timeline/index.html",
+        "actors/vladimir-putin/index.html",
+        "actors/index.html",
+    ]
+    pg.goto(demo_url + "locations/index.html")
+    place = pg.locator("table a").first.get_attribute("href")
+    pages.append("locations/" + place)
+    pg.goto(demo_url + "dossiers/index.html")
+    pages.append("dossiers/" + pg.locator(".dossier-list a").first.get_attribute("href"))
+    problems = []
+    for path in pages:
+        pg.goto(demo_url + path)
+        pg.add_script_tag(path=str(AXE))
+        result = pg.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        for v in result["violations"]:
+            if v["impact"] in ("serious", "critical"):
+                targets = [n["target"] for n in v["nodes"]][:3]
+                problems.append(f"{path}: {v['id']} ({v['impact']}): {targets}")
+    context.close()
+    assert problems == [], json.dumps(problems, indent=1)
+
+
+def test_keyboard_reaches_filters_and_skip_link(page, fixture_url):
+    page.goto(fixture_url + "timeline/index.html")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    page.focus("select[name=actor]")
+    page.keyboard.press("ArrowDown")  # keyboard choice applies the filter
+    assert "actor=" in page.url
+    _clean(page)
+
+
+def test_fixture_site_journey_and_month_spans(page, fixture_url):
+    page.goto(fixture_url + "timeline/index.html")
+    month = page.locator("#e-demands time")
+    assert month.inner_text() == "June 2024"
+    assert "when-month" in month.get_attribute("class")
+    page.locator("#e-demands .who a", has_text="Vladimir Putin").click()
+    assert page.locator("h1").inner_text() == "Vladimir Putin"
+    _clean(page)
