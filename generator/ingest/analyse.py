@@ -184,7 +184,7 @@ def _analyse(
             if found:
                 last_subject = found[-1]
             prev_sentence = (part, s0, s1)
-    first = next((p for p in parts if p.block is not None and p.block.paragraph == 1), None)
+    first = next((p for p in parts if p.block is not None and p.block.kind == "paragraph"), None)
     actors: list[str] = []
     places: list[str] = []
     if first is not None:
@@ -194,7 +194,7 @@ def _analyse(
         article.published,
         "",
         article.title,
-        1 if first is not None else None,
+        first.block.paragraph if first is not None and first.block else None,
         actors,
         places,
         headline=True,

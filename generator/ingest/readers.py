@@ -35,7 +35,7 @@ class Block:
     kind: str
     text: str  # original wording, as in the file
     start: int  # offset of ``text`` in ``Article.text``
-    paragraph: int | None = None  # 1-based body paragraph; None for headings
+    paragraph: int | None = None  # 1-based block number in the body, as the build counts
     list_id: int | None = None  # items of one list share it
 
     @property
@@ -244,23 +244,16 @@ def parse_text_blocks(text: str, lines: list[tuple[int, str]]) -> list[Block]:
 
 
 def number(blocks: list[Block]) -> list[Block]:
-    """Number body paragraphs: a list counts once, headings not at all."""
-    n = 0
+    """Number the body's blocks 1, 2, ... as the build numbers them (``id="pN"``): every
+    paragraph, heading, list item and quotation counts once."""
     list_id = 0
     prev: Block | None = None
-    for block in blocks:
-        if block.kind == "heading":
-            prev = block
-            continue
-        if block.kind == "item" and prev is not None and prev.kind == "item":
-            block.paragraph = n
-            block.list_id = list_id
-        else:
-            n += 1
-            block.paragraph = n
-            if block.kind == "item":
+    for n, block in enumerate(blocks, 1):
+        block.paragraph = n
+        if block.kind == "item":
+            if prev is None or prev.kind != "item":
                 list_id += 1
-                block.list_id = list_id
+            block.list_id = list_id
         prev = block
     return blocks
 
