@@ -63,9 +63,31 @@ def year_counts(events: list[Event]) -> list[tuple[int, int]]:
     return sorted(counts.items())
 
 
+MAX_MONTH_BARS = 36
+
+
 def month_counts(events: list[Event]) -> list[tuple[int, int | None, int]]:
-    counts = Counter((e.date.year, e.date.month) for e in events if e.date)
-    return sorted(((y, m, n) for (y, m), n in counts.items()), key=lambda t: (t[0], t[1] or 13))
+    """Bars for the overview strip: (year, month or None, events), one per period, empty
+    periods included so the strip is a true time axis. Months when the events span three
+    years or less, else years. An event known only to its year counts in the year's bar."""
+    dated = [e.date for e in events if e.date]
+    if not dated:
+        return []
+    first, last = min(w.year for w in dated), max(w.year for w in dated)
+    if (last - first + 1) * 12 > MAX_MONTH_BARS:
+        counts = Counter(w.year for w in dated)
+        return [(y, None, counts.get(y, 0)) for y in range(first, last + 1)]
+    counts = Counter((w.year, w.month) for w in dated)
+    lo = min((w.year, w.month or 1) for w in dated)
+    hi = max((w.year, w.month or 12) for w in dated)
+    bars = []
+    year, month = lo
+    while (year, month) <= hi:
+        bars.append((year, month, counts.get((year, month), 0)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    # year-only events have no month: show them beside their year's months
+    bars += [(y, None, n) for (y, m), n in sorted(counts.items()) if m is None]
+    return sorted(bars, key=lambda b: (b[0], b[1] or 13))
 
 
 def event_facets(events: list[Event]) -> dict:
