@@ -2,22 +2,35 @@
 
 Everything is rendered in memory before anything is written, so an error anywhere leaves
 the previous ``output/`` exactly as it was.
+
+Builds are incremental: a ``Builder`` keeps (in memory, and on disk in ``.dossier-cache/``)
+the parsed content files, the rendered Markdown, and a fingerprint of what each output file
+was built from (see ``deps.py``). A page whose fingerprint is unchanged and whose file on
+disk is as the last build left it is neither rendered nor read. Cold builds with many pages
+to render use a small process pool.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import routes
+import jinja2
+
+from . import deps, routes
+from .cache import BuildCache, code_digest, digest
 from .config import Config
 from .content import load_content
-from .errors import Problem, Problems
+from .errors import DossierError, Problem, Problems
 from .exports import exports
 from .markup import Markup
 from .output import WriteStats, write_site
@@ -27,17 +40,45 @@ from .site import Site, assemble
 
 PACKAGE_STATIC = Path(__file__).parent / "static"
 SEARCH_DIR = "pagefind"
+PARALLEL_MIN_PAGES = 300  # fewer pages than this render faster in one process
+
+
+class SiteFiles(Mapping):
+    """Output path → bytes. Files rendered in this build are in memory; the others (left
+    untouched because nothing they depend on changed) are read from ``output/`` on demand."""
+
+    def __init__(self, memory: dict[str, bytes], on_disk: set[str], folder: Path | None):
+        self.memory = memory
+        self.on_disk = on_disk - set(memory)
+        self.folder = folder
+
+    def __getitem__(self, key: str) -> bytes:
+        if key in self.memory:
+            return self.memory[key]
+        if key in self.on_disk and self.folder is not None:
+            return (self.folder / key).read_bytes()
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(set(self.memory) | self.on_disk))
+
+    def __len__(self) -> int:
+        return len(self.memory) + len(self.on_disk)
+
+    def __contains__(self, key) -> bool:
+        return key in self.memory or key in self.on_disk
 
 
 @dataclass
 class Rendered:
-    """A whole site in memory: output path → bytes."""
+    """A whole site: output path → bytes."""
 
-    files: dict[str, bytes]
+    files: Mapping[str, bytes]
     site: Site
     pages: list[Page]
     warnings: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    rendered: int = 0  # pages rendered (the others were unchanged since the last build)
 
 
 @dataclass
@@ -60,18 +101,18 @@ class Timer:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
 
 
-def load_site(config: Config, timer: Timer | None = None) -> tuple[Site, Problems]:
+def load_site(config: Config, timer: Timer | None = None, cache=None) -> tuple[Site, Problems]:
     """Read and check all content; raises DossierError when anything is wrong."""
-    site, problems = collect(config, timer)
+    site, problems = collect(config, timer, cache)
     problems.raise_if_errors()
     return site, problems
 
 
-def collect(config: Config, timer: Timer | None = None) -> tuple[Site, Problems]:
+def collect(config: Config, timer: Timer | None = None, cache=None) -> tuple[Site, Problems]:
     """Read and check all content; every problem is collected, none raised."""
     timer = timer or Timer()
     problems = Problems()
-    content = timer.stage("load", load_content, config.root, config.content, problems)
+    content = timer.stage("load", load_content, config.root, config.content, problems, cache)
     site = timer.stage(
         "assemble",
         assemble,
@@ -96,33 +137,236 @@ def static_files(config: Config) -> dict[str, bytes]:
     return files
 
 
+# -- template errors as path:line: message ----------------------------------------------------
+
+
+def template_problem(exc: Exception, config: Config) -> Problem:
+    """Where in which template a rendering error happened, as a ``Problem``."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return Problem(
+            _shorten(exc.filename or exc.name or "template", config), exc.message or "", exc.lineno
+        )
+    where, line = "template", None
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        name = frame.f_code.co_filename
+        if name.endswith((".html", ".xml", ".txt")):
+            where, line = name, lineno
+    return Problem(_shorten(where, config), f"{type(exc).__name__}: {exc}", line)
+
+
+def _shorten(path: str, config: Config) -> str:
+    try:
+        return Path(path).resolve().relative_to(config.root).as_posix()
+    except ValueError:
+        return path
+
+
+# -- parallel rendering -----------------------------------------------------------------------
+
+_JOB: tuple | None = None  # (env, pages, markdown cache): inherited by forked workers
+
+
+def _render_chunk(indices: list[int]) -> tuple[list[tuple[str, bytes]], dict, set]:
+    env, pages, markdown = _JOB  # type: ignore[misc]
+    markdown.added, markdown.used = {}, set()
+    out = [
+        (pages[i].path, render_page(env, pages[i].template, pages[i].path, pages[i].context))
+        for i in indices
+    ]
+    return out, markdown.added, markdown.used
+
+
+def _can_fork() -> bool:
+    return (
+        (os.cpu_count() or 1) > 1
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1  # forking a threaded process is unsafe
+    )
+
+
+def render_pages(env, pages: list[Page], markdown, parallel: bool = True) -> dict[str, bytes]:
+    """Render pages (in a process pool when there are many and it is safe to fork)."""
+    global _JOB
+    if parallel and len(pages) >= PARALLEL_MIN_PAGES and _can_fork():
+        workers = min(os.cpu_count() or 1, 4)
+        chunks = [list(range(i, min(i + 64, len(pages)))) for i in range(0, len(pages), 64)]
+        _JOB = (env, pages, markdown)
+        try:
+            ctx = multiprocessing.get_context("fork")
+            with ctx.Pool(workers) as pool:
+                files: dict[str, bytes] = {}
+                for out, added, used in pool.imap(_render_chunk, chunks):
+                    files.update(out)
+                    for key, value in added.items():
+                        markdown[key] = value
+                    markdown.used |= used
+                return files
+        except Exception:
+            pass  # render again in this process, where the error is raised as usual
+        finally:
+            _JOB = None
+    return {p.path: render_page(env, p.template, p.path, p.context) for p in pages}
+
+
+# -- the builder --------------------------------------------------------------------------------
+
+
+class Builder:
+    """Builds one site again and again, rendering only what changed since the last build.
+
+    ``cache_dir``: where the cache lives on disk (default ``config.cache``); ``None`` keeps
+    it in memory only. The builder trusts ``output/`` only as far as its record of it goes:
+    a file that was changed or removed behind its back is rendered again.
+    """
+
+    def __init__(self, config: Config, cache_dir: Path | None | str = "default"):
+        self.config = config
+        folder = config.cache if cache_dir == "default" else cache_dir
+        self.cache = BuildCache(Path(folder) if folder is not None else None)
+        self._env: jinja2.Environment | None = None
+        self._env_dirs: tuple = ()
+        self.markup = Markup(self.cache.markdown)
+
+    def environment(self) -> jinja2.Environment:
+        dirs = [self.config.path("templates_dir")]
+        key = tuple(d.is_dir() for d in dirs)
+        if self._env is None or key != self._env_dirs:
+            self._env = make_environment(dirs, self.markup)
+            self._env_dirs = key
+        return self._env
+
+    def render(self, trust_output: bool = True, parallel: bool = True) -> tuple[Rendered, set[str]]:
+        """Render what changed; return the site and the paths left as they are on disk."""
+        config, cache = self.config, self.cache
+        timer = Timer()
+        cache.documents.begin()
+        site, problems = load_site(config, timer, cache.documents)
+        cache.documents.prune()
+        pages = timer.stage("plan", plan, site, config)
+        env = self.environment()
+        try:
+            templates = timer.stage(
+                "templates", deps.template_digests, env, self.cache.manifest.template_refs
+            )
+        except jinja2.TemplateError as exc:
+            raise DossierError(template_problem(exc, config)) from None
+        values = deps.token_values(site, cache.documents.digests)
+        values.update(cache.documents.digests)
+        split = len(site.events) > config.timeline_split
+        common = digest(repr((code_digest(), config, len(site.dossiers), split)))
+        out = config.output
+        manifest = cache.manifest
+        prints: dict[str, str] = {}
+        todo: list[Page] = []
+        kept: set[str] = set()
+
+        def unchanged_on_disk(path: str) -> bool:
+            try:
+                st = os.stat(out / path)
+            except OSError:
+                return False
+            return manifest.stats.get(path) == (st.st_size, st.st_mtime_ns, st.st_ino)
+
+        def fingerprint_all() -> None:
+            for page in pages:
+                page.deps = deps.deps_for(page.template, page.context, site)
+                fp = deps.fingerprint(
+                    page.path, templates.get(page.template, "?"), common, page.deps, values
+                )
+                prints[page.path] = fp
+                if (
+                    trust_output
+                    and manifest.fingerprints.get(page.path) == fp
+                    and unchanged_on_disk(page.path)
+                ):
+                    kept.add(page.path)
+                else:
+                    todo.append(page)
+
+        timer.stage("deps", fingerprint_all)
+        cache.markdown.used = set()
+        try:
+            files = timer.stage("render", render_pages, env, todo, cache.markdown, parallel)
+        except DossierError:
+            raise
+        except jinja2.TemplateError as exc:
+            raise DossierError(template_problem(exc, config)) from None
+        if pages and len(todo) == len(pages):
+            cache.trim_markdown(cache.markdown.used)
+
+        export_fp = digest(repr((common, values[deps.EVERYTHING], sorted(prints))))
+        previous = manifest.exports
+        if (
+            trust_output
+            and previous
+            and all(fp == export_fp and unchanged_on_disk(p) for p, fp in previous.items())
+        ):
+            kept.update(previous)
+            exported: dict[str, bytes] = {}
+        else:
+            exported = timer.stage("exports", exports, site, config, pages)
+        files.update(exported)
+        files.update(timer.stage("assets", static_files, config))
+        self._pending = (prints, export_fp, set(exported) or set(previous))
+        rendered = Rendered(
+            SiteFiles(files, kept, out), site, pages, problems.warnings, timer.timings, len(todo)
+        )
+        return rendered, kept
+
+    def build(self, search: bool | None = None, write_cache: bool = True) -> BuildResult:
+        """Render what changed and bring ``output/`` up to date; then index it for search."""
+        rendered, kept = self.render()
+        timer = Timer()
+        timer.timings.update(rendered.timings)
+        files = rendered.files.memory  # type: ignore[attr-defined]
+        out = self.config.output
+        keep = (SEARCH_DIR + "/",)
+        stats = timer.stage("write", write_site, out, files, keep, True, kept)
+        self._record(files, kept)
+        if write_cache:
+            timer.stage("cache", self.cache.save)
+        want_search = self.config.search if search is None else search
+        note = timer.stage("search", index_search, out) if want_search else "off"
+        if not want_search:
+            shutil.rmtree(out / SEARCH_DIR, ignore_errors=True)
+        return BuildResult(rendered, stats, timer.timings, note)
+
+    def _record(self, files: dict[str, bytes], kept: set[str]) -> None:
+        """Remember how each output file looks now that it is written."""
+        prints, export_fp, export_paths = self._pending
+        manifest = self.cache.manifest
+        out = self.config.output
+        stats = {p: manifest.stats[p] for p in kept if p in manifest.stats}
+        for path in files:
+            try:
+                st = os.stat(out / path)
+            except OSError:
+                continue
+            stats[path] = (st.st_size, st.st_mtime_ns, st.st_ino)
+        manifest.stats = stats
+        manifest.fingerprints = prints
+        manifest.exports = {p: export_fp for p in export_paths}
+        self.cache.manifest_dirty = True
+
+    def forget_output(self) -> None:
+        """Trust nothing on disk: the next build renders every page."""
+        self.cache.manifest.fingerprints.clear()
+        self.cache.manifest.exports.clear()
+
+
 def render_site(config: Config, markup: Markup | None = None) -> Rendered:
-    timer = Timer()
-    site, problems = load_site(config, timer)
-    pages = timer.stage("plan", plan, site, config)
-    env = make_environment([config.path("templates_dir")], markup or Markup())
-
-    def render_all() -> dict[str, bytes]:
-        return {p.path: render_page(env, p.template, p.path, p.context) for p in pages}
-
-    files = timer.stage("render", render_all)
-    files.update(timer.stage("exports", exports, site, config, pages))
-    files.update(timer.stage("assets", static_files, config))
-    return Rendered(files, site, pages, problems.warnings, timer.timings)
+    """The whole site in memory (nothing read from or written to disk but the inputs)."""
+    builder = Builder(config, cache_dir=None)
+    if markup is not None:
+        builder.markup = markup
+    rendered, _ = builder.render(trust_output=False)
+    rendered.files = dict(rendered.files.memory)  # type: ignore[attr-defined]
+    return rendered
 
 
 def build(config: Config, *, search: bool | None = None) -> BuildResult:
     """Render the site and write it to ``output/``; then index it for search."""
-    rendered = render_site(config)
-    timer = Timer()
-    timer.timings.update(rendered.timings)
-    keep = (SEARCH_DIR + "/",)
-    stats = timer.stage("write", write_site, config.output, rendered.files, keep)
-    want_search = config.search if search is None else search
-    note = timer.stage("search", index_search, config.output) if want_search else "off"
-    if not want_search:
-        shutil.rmtree(config.output / SEARCH_DIR, ignore_errors=True)
-    return BuildResult(rendered, stats, timer.timings, note)
+    return Builder(config).build(search=search)
 
 
 def pagefind_command() -> list[str] | None:

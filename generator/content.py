@@ -358,16 +358,25 @@ def content_files(content_dir: Path) -> dict[str, list[Path]]:
     return found
 
 
-def load_content(root: Path, content_dir: Path, problems: Problems) -> Content:
+def read_file(kind: str, file: Path, rel: str, problems: Problems) -> list:
+    """The records one content file holds (a dossier, an actor, a place, or events)."""
+    doc = read_document(file, problems, rel)
+    if doc is None:
+        return []
+    if kind == "events":
+        return read_events(doc, problems)
+    return [READERS[kind](doc, problems)]
+
+
+def load_content(root: Path, content_dir: Path, problems: Problems, cache=None) -> Content:
+    """Read every content file; ``cache`` (a ``cache.DocumentCache``) skips unchanged ones."""
     content = Content()
     for kind, files in content_files(content_dir).items():
         for file in files:
             rel = file.relative_to(root).as_posix() if file.is_relative_to(root) else str(file)
-            doc = read_document(file, problems, rel)
-            if doc is None:
-                continue
-            if kind == "events":
-                content.events.extend(read_events(doc, problems))
+            if cache is None:
+                records = read_file(kind, file, rel, problems)
             else:
-                getattr(content, kind).append(READERS[kind](doc, problems))
+                records = cache.read(kind, file, rel, problems, read_file)
+            getattr(content, kind).extend(records)
     return content

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,17 +35,35 @@ def write_file(path: Path, data: bytes) -> None:
         raise
 
 
+def _walk(folder: str, prefix: str, out: set[str], dirs: list[str]) -> None:
+    with os.scandir(folder) as it:
+        for entry in it:
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                dirs.append(entry.path)
+                _walk(entry.path, rel + "/", out, dirs)
+            else:
+                out.add(rel)
+
+
 def existing_files(out: Path) -> set[str]:
-    if not out.is_dir():
-        return set()
-    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    """Every file (and symlink) under ``out``, as ``/``-separated relative paths."""
+    found: set[str] = set()
+    if out.is_dir():
+        _walk(str(out), "", found, [])
+    return found
 
 
 def write_site(
-    out: Path, files: dict[str, bytes], keep: tuple[str, ...] = (), prune: bool = True
+    out: Path,
+    files: Mapping[str, bytes],
+    keep: tuple[str, ...] = (),
+    prune: bool = True,
+    unchanged: Collection[str] = (),
 ) -> WriteStats:
-    """Make ``out`` hold exactly ``files`` (plus paths under the ``keep`` prefixes)."""
-    stats = WriteStats()
+    """Make ``out`` hold exactly ``files`` plus ``unchanged`` (paths known to be on disk
+    already with the right bytes; not read) plus paths under the ``keep`` prefixes."""
+    stats = WriteStats(unchanged=len(unchanged))
     out.mkdir(parents=True, exist_ok=True)
     for rel in sorted(files):
         target = out / rel
@@ -58,17 +77,17 @@ def write_site(
         write_file(target, data)
         stats.written += 1
     if prune:
-        for rel in sorted(existing_files(out) - set(files)):
+        wanted = set(files) | set(unchanged)
+        found: set[str] = set()
+        dirs: list[str] = []
+        _walk(str(out), "", found, dirs)
+        for rel in sorted(found - wanted):
             if not rel.startswith(keep):
                 (out / rel).unlink(missing_ok=True)
                 stats.removed += 1
-        _remove_empty_dirs(out)
+        for folder in sorted(dirs, reverse=True):
+            try:
+                os.rmdir(folder)
+            except OSError:
+                pass
     return stats
-
-
-def _remove_empty_dirs(out: Path) -> None:
-    for folder in sorted((p for p in out.rglob("*") if p.is_dir()), reverse=True):
-        try:
-            folder.rmdir()
-        except OSError:
-            pass

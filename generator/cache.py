@@ -1,0 +1,209 @@
+"""The build cache: parsed content files, rendered Markdown and the record of what each
+output file was built from, kept in memory between rebuilds and on disk in ``.dossier-cache/``.
+
+Everything is keyed by content hash (file bytes, Markdown text) and stamped with a digest of
+the generator's own code, so a cache written by another version is simply not used. A cache
+that cannot be read is ignored: the cache can only make a build faster, never different.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import pickle
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Problem, Problems
+
+FORMAT = 1
+RACY_SECONDS = 2.0  # a file modified this recently is re-hashed even if its stat looks known
+_CODE_DIGEST: str | None = None
+
+
+def digest(data: bytes | str) -> str:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def code_digest() -> str:
+    """A digest of the generator's Python modules: other code, other cache."""
+    global _CODE_DIGEST
+    if _CODE_DIGEST is None:
+        h = hashlib.blake2b(digest_size=16)
+        h.update(str(FORMAT).encode())
+        for file in sorted(Path(__file__).parent.glob("*.py")):
+            h.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+        _CODE_DIGEST = h.hexdigest()
+    return _CODE_DIGEST
+
+
+@dataclass
+class Entry:
+    """One content file as last read: how it looked on disk and what it held."""
+
+    stat: tuple
+    sha: str
+    records: list
+    problems: list[Problem]
+
+
+def _stat_key(st: os.stat_result) -> tuple:
+    return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+
+
+class DocumentCache:
+    """Parsed content files by path; a file is re-read only when its bytes changed.
+
+    ``read`` hands out shallow copies of the records, because assembling the site reassigns
+    some of their fields (canonical names, slugs); the cached originals stay as read.
+    """
+
+    def __init__(self, entries: dict[str, Entry] | None = None):
+        self.entries: dict[str, Entry] = entries or {}
+        self.digests: dict[str, str] = {}  # rel -> sha for the files seen in this load
+        self.dirty = False
+        self.parsed = 0  # files parsed in this load (not served from the cache)
+
+    def begin(self) -> None:
+        self.digests = {}
+        self.parsed = 0
+
+    def read(self, kind: str, file: Path, rel: str, problems: Problems, reader) -> list:
+        entry = self.entries.get(rel)
+        try:
+            st = file.stat()
+        except OSError:
+            st = None
+        key = _stat_key(st) if st else None
+        fresh = st is not None and time.time() - st.st_mtime < RACY_SECONDS
+        if entry is None or key is None or entry.stat != key or fresh:
+            try:
+                data = file.read_bytes()
+            except OSError:
+                data = None
+            sha = digest(data) if data is not None else ""
+            if entry is None or entry.sha != sha or not sha:
+                local = Problems()
+                records = reader(kind, file, rel, local)
+                entry = Entry(key or (), sha, records, list(local.items))
+                self.parsed += 1
+            else:
+                entry = Entry(key or (), sha, entry.records, entry.problems)
+            self.entries[rel] = entry
+            self.dirty = True
+        self.digests[rel] = entry.sha
+        problems.extend(entry.problems)
+        return [copy.copy(r) for r in entry.records]
+
+    def prune(self) -> None:
+        """Forget files that were not seen in the last load (deleted or renamed)."""
+        gone = set(self.entries) - set(self.digests)
+        for rel in gone:
+            del self.entries[rel]
+        self.dirty = self.dirty or bool(gone)
+
+
+class MarkdownCache(dict):
+    """Rendered Markdown by hash of the text (and of the name links): ``Markup``'s cache."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.dirty = False
+        self.used: set[str] = set()
+        self.added: dict[str, str] = {}  # entries made since the last reset (for workers)
+
+    def get(self, key, default=None):
+        self.used.add(key)
+        return super().get(key, default)
+
+    def __setitem__(self, key, value):
+        self.dirty = True
+        self.used.add(key)
+        self.added[key] = value
+        super().__setitem__(key, value)
+
+
+@dataclass
+class Manifest:
+    """What the last successful build wrote: a fingerprint per output path, and how each
+    file looked on disk afterwards, so an unchanged page is neither rendered nor read."""
+
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    stats: dict[str, tuple] = field(default_factory=dict)  # path -> (size, mtime_ns, ino)
+    exports: dict[str, str] = field(default_factory=dict)  # export path -> fingerprint
+    template_refs: dict[str, set[str]] = field(default_factory=dict)  # source digest -> refs
+
+
+class BuildCache:
+    """All of the above, loaded from and saved to one folder (``None``: memory only)."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.documents = DocumentCache()
+        self.markdown = MarkdownCache()
+        self.manifest = Manifest()
+        self.manifest_dirty = False
+        self.load()
+
+    def _file(self, name: str) -> Path:
+        assert self.folder is not None
+        return self.folder / f"{name}.pickle"
+
+    def _read(self, name: str):
+        if self.folder is None:
+            return None
+        try:
+            with open(self._file(name), "rb") as fh:
+                stamp, value = pickle.load(fh)
+        except Exception:  # missing, truncated, from another version: start afresh
+            return None
+        return value if stamp == code_digest() else None
+
+    def _write(self, name: str, value) -> None:
+        assert self.folder is not None
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((code_digest(), value), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self._file(name))
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def load(self) -> None:
+        entries = self._read("documents")
+        self.documents = DocumentCache(entries if isinstance(entries, dict) else None)
+        markdown = self._read("markdown")
+        self.markdown = MarkdownCache(markdown if isinstance(markdown, dict) else {})
+        manifest = self._read("manifest")
+        self.manifest = manifest if isinstance(manifest, Manifest) else Manifest()
+
+    def save(self) -> None:
+        """Write what changed; a cache that cannot be written only costs speed."""
+        if self.folder is None:
+            return
+        try:
+            if self.documents.dirty:
+                self._write("documents", self.documents.entries)
+                self.documents.dirty = False
+            if self.markdown.dirty:
+                self._write("markdown", dict(self.markdown))
+                self.markdown.dirty = False
+            if self.manifest_dirty:
+                self._write("manifest", self.manifest)
+                self.manifest_dirty = False
+        except OSError:
+            pass
+
+    def trim_markdown(self, used: set[str]) -> None:
+        """Keep only the entries a full render used, so the cache does not grow forever."""
+        stale = set(self.markdown) - used
+        for key in stale:
+            dict.__delitem__(self.markdown, key)
+        self.markdown.dirty = self.markdown.dirty or bool(stale)

@@ -1,0 +1,160 @@
+"""What each page was built from, and a fingerprint of it: the dependency record that lets a
+rebuild render only the pages an edit can change.
+
+A page's dependencies are tokens:
+
+- a content path (``content/dossiers/x.md``): the bytes of that file;
+- ``actor:<slug>`` / ``location:<slug>``: how an entity is named and linked (name, slug,
+  kind, aliases…), which can change without any file naming it changing;
+- ``tags``: the list of all tags (the timeline's tag filter);
+- ``*``: everything.
+
+A page's fingerprint hashes its path, its template (with every template it extends or
+imports), the site-wide values every page shows (the config, the number of dossiers in the
+footer, whether the timeline is split by year), the generator's code, and the value of
+each dependency token. The token *set* is part of the fingerprint, so when an edit removes
+an actor from a dossier, that actor's page loses the dossier's path from its dependencies
+and is rebuilt too: the pages of names before and after an edit are both covered.
+
+Pages of templates this module does not know, or with context it does not expect, depend
+on everything: unknown means rebuild, never stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+import jinja2
+from jinja2 import meta
+
+from .cache import digest
+from .site import Site
+
+EVERYTHING = "*"
+
+# template -> the context keys whose dependencies deps_for() knows how to read
+KNOWN = {
+    "dossier.html": {"dossier", "name_links"},
+    "actor.html": {"actor", "profile", "months"},
+    "actor_feed.xml": {"actor", "profile"},
+    "location.html": {"place", "profile", "months"},
+    "tag.html": {"tag", "dossiers", "events"},
+    "timeline.html": {"groups", "year", "months", "facets", "undated"},
+    "404.html": set(),
+}
+COMMON = {"site", "config", "links"}
+
+
+def _events(events: Iterable, site: Site, out: set[str]) -> None:
+    for e in events:
+        if e.path:
+            out.add(e.path)
+        if e.dossier and e.dossier in site.dossier_by_slug:
+            out.add(site.dossier_by_slug[e.dossier].path)
+        out.update(f"actor:{site.actor_by_name[n].slug}" for n in e.actors)
+        out.update(f"location:{site.location_by_name[n].slug}" for n in e.locations)
+
+
+def _profile(entity, kind: str, profile, site: Site) -> set[str]:
+    out = {f"{kind}:{entity.slug}"}
+    if entity.path:
+        out.add(entity.path)
+    out.update(d.path for d in profile.dossiers)
+    _events(profile.events, site, out)
+    for q in profile.quotes:
+        if q.dossier in site.dossier_by_slug:
+            out.add(site.dossier_by_slug[q.dossier].path)
+    out.update(f"actor:{a.slug}" for a, _ in profile.actors)
+    out.update(f"location:{p.slug}" for p, _ in profile.locations)
+    return out
+
+
+def deps_for(template: str, context: dict, site: Site) -> set[str]:
+    """The dependency tokens of one page, read from what its context holds."""
+    known = KNOWN.get(template)
+    if known is None or set(context) - COMMON - known:
+        return {EVERYTHING}
+    if template == "dossier.html":
+        d = context["dossier"]
+        out = {d.path}
+        out.update(f"actor:{site.actor_by_name[n].slug}" for n in d.actors)
+        out.update(f"location:{site.location_by_name[n].slug}" for n in d.locations)
+        out.update(f"actor:{site.actor_by_name[q.speaker].slug}" for q in d.quotes if q.speaker)
+        _events(d.events, site, out)
+        return out
+    if template in ("actor.html", "actor_feed.xml"):
+        return _profile(context["actor"], "actor", context["profile"], site)
+    if template == "location.html":
+        return _profile(context["place"], "location", context["profile"], site)
+    if template == "tag.html":
+        out = {d.path for d in context["dossiers"]}
+        _events(context["events"], site, out)
+        return out
+    if template == "timeline.html":
+        if not context.get("year") or context.get("undated"):
+            return {EVERYTHING}
+        out = {"tags"}
+        for _, months in context["groups"]:
+            for _, events in months:
+                _events(events, site, out)
+        for name, _ in context["facets"].get("actors", []):
+            out.add(f"actor:{site.actor_by_name[name].slug}")
+        for name, _ in context["facets"].get("locations", []):
+            out.add(f"location:{site.location_by_name[name].slug}")
+        return out
+    return set()  # 404.html: only what every page shows
+
+
+def token_values(site: Site, file_digests: dict[str, str]) -> dict[str, str]:
+    """The value of every token but content paths (those are ``file_digests``)."""
+    values: dict[str, str] = {}
+    for a in site.actors:
+        values[f"actor:{a.slug}"] = digest(
+            repr((a.name, a.slug, a.kind, a.aliases, a.role, a.path))
+        )
+    for p in site.locations:
+        values[f"location:{p.slug}"] = digest(
+            repr((p.name, p.slug, p.kind, p.aliases, p.country, p.lat, p.lon, p.path))
+        )
+    values["tags"] = digest(repr(list(site.tags)))
+    values[EVERYTHING] = digest(repr(sorted(file_digests.items())))
+    return values
+
+
+def template_digests(env: jinja2.Environment, known: dict[str, set[str]]) -> dict[str, str]:
+    """Per template name: a digest of its source and of every template it uses.
+
+    ``known``: the templates each source (by digest) references, so unchanged templates are
+    not parsed again; updated in place.
+    """
+    sources: dict[str, str] = {}
+    refs: dict[str, set[str]] = {}
+    for name in env.list_templates():
+        source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+        sources[name] = source
+        key = digest(source)
+        if key not in known:
+            known[key] = {r for r in meta.find_referenced_templates(env.parse(source)) if r}
+        refs[name] = known[key]
+    out: dict[str, str] = {}
+    for name in sources:
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in seen or current not in sources:
+                continue
+            seen.add(current)
+            todo.extend(refs[current])
+        out[name] = digest("\0".join(f"{n}\0{sources[n]}" for n in sorted(seen)))
+    return out
+
+
+def fingerprint(
+    path: str, template_digest: str, common: str, deps: set[str], values: dict[str, str]
+) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{path}\0{template_digest}\0{common}\0".encode())
+    for token in sorted(deps):
+        h.update(f"{token}\0{values.get(token, '-')}\0".encode())
+    return h.hexdigest()
