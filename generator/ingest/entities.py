@@ -218,8 +218,15 @@ def raw_entities(nlp, texts: list[str], n_process: int = 1) -> list[list[tuple[i
 def rule_entities(text: str) -> list[tuple[int, int, str]]:
     """Capitalised sequences, labelled by the gazetteer and a few word lists."""
     out = []
+    pieces = []
     for m in _CAPSEQ.finditer(text):
-        start, end = m.start(), m.end()
+        # "Miami's Hallandale Beach" is two names: split after a possessive.
+        pos = m.start()
+        for cut in re.finditer(r"'s?\s+", m.group(0)):
+            pieces.append((pos, m.start() + cut.start()))
+            pos = m.start() + cut.end()
+        pieces.append((pos, m.end()))
+    for start, end in pieces:
         span = text[start:end]
         words = span.split()
         # Drop sentence-initial function words: "The White House" -> "White House".
