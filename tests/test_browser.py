@@ -82,10 +82,14 @@ def _build(tmp: Path, source: Path, with_seeds: bool) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_url(tmp_path_factory):
-    """The demo site as the Quick start builds it: seeds/ ingested, then built, served."""
-    out = _build(tmp_path_factory.mktemp("demo"), REPO, with_seeds=True)
-    server = _serve(out.parent)  # serve the project folder: the site lives in a sub-folder
+def demo_site(tmp_path_factory) -> Path:
+    """The demo site as the Quick start builds it: seeds/ ingested, then built."""
+    return _build(tmp_path_factory.mktemp("demo"), REPO, with_seeds=True)
+
+
+@pytest.fixture(scope="session")
+def demo_url(demo_site):
+    server = _serve(demo_site.parent)  # serve the project folder: the site is in a sub-folder
     yield f"http://127.0.0.1:{server.server_address[1]}/output/"
     server.shutdown()
 
@@ -158,10 +162,9 @@ def test_search_finds_putin_and_reaches_his_page(page, demo_url):
     _clean(page)
 
 
-def test_search_box_explains_itself_when_opened_from_disk(browser, tmp_path_factory, demo_url):
-    out = Path(tmp_path_factory.getbasetemp()) / "demo0" / "output"
+def test_search_box_explains_itself_when_opened_from_disk(browser, demo_site):
     pg = browser.new_page()
-    pg.goto(out.joinpath("index.html").as_uri())
+    pg.goto(demo_site.joinpath("index.html").as_uri())
     pg.fill("#search-input", "Putin")
     pg.locator("#search-results p").wait_for()
     assert "served over HTTP" in pg.locator("#search-results").inner_text()
