@@ -80,3 +80,17 @@ def test_wheel_ships_templates_and_assets(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "generator/templates/base.html" in names
     assert "generator/static/style.css" in names
+
+
+def test_check_suggests_similar_names_without_merging(site_root):
+    dossier = site_root / "content/dossiers/invasion.md"
+    dossier.write_text(
+        dossier.read_text().replace("actors: [Vladimir Putin]", "actors: [Vladimir Putin, Kirill Dmitriyev]", 1)
+    )
+    result = run_dossier("check", "--root", str(site_root))
+    assert result.returncode == 0, result.stderr
+    assert "'Kirill Dmitriev' and 'Kirill Dmitriyev' look alike" in result.stderr
+    built = run_dossier("build", "--root", str(site_root), "--no-ingest", "--no-search")
+    assert built.returncode == 0
+    assert (site_root / "output/actors/kirill-dmitriev/index.html").exists()
+    assert (site_root / "output/actors/kirill-dmitriyev/index.html").exists()  # not merged
