@@ -218,13 +218,19 @@ def sentence_around(text: str, start: int, end: int) -> str:
     return text[lo:hi]
 
 
+_PARSERS: dict[str, object] = {}
+
+
 @lru_cache(maxsize=4096)
 def _dateparser_day(text: str, order: str) -> dt.date | None:
-    """Normalise an absolute calendar day with dateparser (English only, never guessed)."""
-    import dateparser
+    """Normalise a day expression our rules could not read, with dateparser (English only)."""
+    parser = _PARSERS.get(order)
+    if parser is None:
+        from dateparser.date import DateDataParser
 
-    settings = {"DATE_ORDER": order, "PREFER_DAY_OF_MONTH": "first", "STRICT_PARSING": True}
-    parsed = dateparser.parse(text, languages=["en"], settings=settings)
+        settings = {"DATE_ORDER": order, "PREFER_DAY_OF_MONTH": "first", "STRICT_PARSING": True}
+        parser = _PARSERS[order] = DateDataParser(languages=["en"], settings=settings)
+    parsed = parser.get_date_data(text).date_obj  # type: ignore[attr-defined]
     return parsed.date() if parsed else None
 
 
@@ -337,12 +343,13 @@ class DateFinder:
         if kind in ("iso", "dmy", "mdy"):
             y, mon, d = int(m["y"]), _month_num(m["mon"]) if kind != "iso" else int(m["m"]), m["d"]
             order = "DMY" if kind == "dmy" else "MDY" if kind == "mdy" else "YMD"
-            parsed = _dateparser_day(m.group(0), order)
             day = int(re.match(r"\d+", d).group(0))  # type: ignore[union-attr]
-            if parsed is None or (parsed.year, parsed.month, parsed.day) != (y, mon, day):
-                try:
-                    parsed = dt.date(y, mon, day)
-                except ValueError:
+            try:
+                parsed = dt.date(y, mon, day)
+            except ValueError:
+                # Our components do not make a calendar day: let dateparser judge.
+                parsed = _dateparser_day(m.group(0), order)
+                if parsed is None:
                     return None
             when = When(Point(parsed.year, parsed.month, parsed.day))
         elif kind == "my":

@@ -25,7 +25,7 @@ _FIELD = re.compile(r"^  (file|input|digest|text|version): *(.*)$", re.M)
 _FRONT_END = re.compile(r"^---[ \t]*$", re.M)
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     """Readable YAML: block style, lists of names inline, no aliases."""
 
     def ignore_aliases(self, data: object) -> bool:

@@ -1,0 +1,77 @@
+"""Ingest throughput in words per second, end to end, on generated articles.
+
+    .venv/bin/python benchmarks/bench_ingest.py [--count 1000] [--runs 3] [--workers 2]
+
+Each run ingests the same generated articles into a fresh site root (reading, dates, names,
+events, quotes, writing dossiers and stubs), in a fresh process so model loading is counted
+once per run as a real `dossier ingest` would pay it. Prints each run and the median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from make_articles import make  # noqa: E402
+
+RUN = """
+import json, sys, time
+from pathlib import Path
+from generator.config import Config
+from generator.ingest import pipeline
+pipeline.POOL_MIN = 48 if {workers} > 1 else 10**9
+t = time.perf_counter()
+report = pipeline.ingest(Config(root=Path(sys.argv[1])), log=lambda m: None, progress=False)
+print(json.dumps({{"seconds": time.perf_counter() - t, "written": len(report.written),
+                  "problems": len(report.problems)}}))
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2, choices=(1, 2))
+    args = parser.parse_args()
+    base = Path(tempfile.mkdtemp(prefix="dossier-bench-"))
+    try:
+        words = make(base / "articles", args.count)
+        print(f"{args.count} articles, {words} words; {args.workers} process(es)")
+        rates = []
+        for i in range(args.runs):
+            root = base / f"site{i}"
+            (root / "content").mkdir(parents=True)
+            shutil.copytree(base / "articles", root / "seeds")
+            out = subprocess.run(
+                [sys.executable, "-c", RUN.format(workers=args.workers), str(root)],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=HERE.parent,
+            )
+            result = json.loads(out.stdout.strip().splitlines()[-1])
+            rate = words / result["seconds"]
+            rates.append(rate)
+            print(
+                f"run {i + 1}: {result['seconds']:.1f} s, {rate:,.0f} words/s "
+                f"({result['written']} written, {result['problems']} problems)"
+            )
+            shutil.rmtree(root)
+        median = statistics.median(rates)
+        print(f"median: {median:,.0f} words/s total, {median / args.workers:,.0f} per process")
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
