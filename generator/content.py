@@ -349,12 +349,15 @@ READERS = {
 
 
 def content_files(content_dir: Path) -> dict[str, list[Path]]:
-    """The Markdown files of each kind, sorted; ``*.new.md`` (ingest proposals) are skipped."""
+    """The Markdown files of each kind, sorted; ``*.new.md`` (ingest proposals) and hidden
+    files (editors' locks and temp files such as ``.#x.md``) are skipped."""
     found = {}
     for kind in ("dossiers", "actors", "locations", "events"):
         folder = content_dir / kind
         files = folder.glob("*.md") if folder.is_dir() else []
-        found[kind] = sorted(f for f in files if not f.name.endswith(".new.md"))
+        found[kind] = sorted(
+            f for f in files if not f.name.endswith(".new.md") and not f.name.startswith(".")
+        )
     return found
 
 

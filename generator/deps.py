@@ -131,11 +131,12 @@ def template_digests(env: jinja2.Environment, known: dict[str, set[str]]) -> dic
     sources: dict[str, str] = {}
     refs: dict[str, set[str]] = {}
     for name in env.list_templates():
-        source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+        source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
         sources[name] = source
         key = digest(source)
         if key not in known:
-            known[key] = {r for r in meta.find_referenced_templates(env.parse(source)) if r}
+            parsed = env.parse(source, name, filename)
+            known[key] = {r for r in meta.find_referenced_templates(parsed) if r}
         refs[name] = known[key]
     out: dict[str, str] = {}
     for name in sources:

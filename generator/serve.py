@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from .config import Config
 from .errors import Problem
-from .watch import Watcher
+from .watch import Watcher, stop_on_terminate
 
 PREFIX = "/__dossier__/"
 EVENTS = PREFIX + "events"
@@ -284,6 +284,7 @@ def serve(
 ) -> int:
     """``dossier serve``: build, serve with live reload, rebuild on change; until Ctrl-C."""
     stop = stop or threading.Event()
+    stop_on_terminate()
     live = LiveState()
     try:
         server = Server(config, host, port, live)  # bind now: a busy port fails fast

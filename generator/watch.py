@@ -16,6 +16,7 @@ after the last successful rebuild, never in the way of one.
 from __future__ import annotations
 
 import queue
+import signal
 import sys
 import threading
 import time
@@ -333,9 +334,20 @@ class _SearchIndexer:
         self.stopped.set()
 
 
+def stop_on_terminate() -> None:
+    """SIGTERM stops like Ctrl-C does (only possible from the main thread)."""
+    if threading.current_thread() is threading.main_thread():
+
+        def interrupt(signum, frame):
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, interrupt)
+
+
 def watch(config: Config, ingest: bool = True, stop: threading.Event | None = None) -> int:
     """``dossier watch``: rebuild on every change until Ctrl-C (or ``stop`` is set)."""
     stop = stop or threading.Event()
+    stop_on_terminate()
     watcher = Watcher(config, ingest=ingest)
     _log(f"watching {config.root} (Ctrl-C to stop)")
     try:

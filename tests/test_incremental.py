@@ -1,0 +1,262 @@
+"""Incremental builds equal clean full builds, byte for byte, after any sequence of edits;
+and an edit re-renders what depends on it, not everything."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import Builder, build, render_site
+from generator.config import load_config
+from generator.errors import DossierError
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("output", ".dossier-cache"))
+    return root
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def clean_build(root: Path, tmp: Path) -> dict[str, bytes]:
+    """A full build of a copy of the site's inputs, with no cache and no output."""
+    copy = tmp / "clean"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("output", ".dossier-cache"))
+    build(load_config(copy), search=False)
+    return tree(copy / "output")
+
+
+DOSSIER = """---
+title: "{title}"
+published: {published}
+actors: [{actors}]
+locations: [{places}]
+tags: [{tags}]
+events:
+  - id: ev-{slug}
+    date: {date}
+    text: Something happened, said {first}.
+    actors: [{first}]
+    locations: [{place}]
+quotes:
+  - speaker: {first}
+    text: "We {word}."
+---
+{first} spoke in {place} about the {word}. {body}
+"""
+
+ACTORS = ["Vladimir Putin", "Marco Rubio", "NATO", "Ada Lovelace", "Kirill Dmitriev", "Putin"]
+PLACES = ["Kyiv", "Kiev", "Miami", "Moscow", "Geneva"]
+WORDS = ["talks", "ceasefire", "sanctions", "grain", "border"]
+
+
+def random_dossier(rnd: random.Random, slug: str) -> str:
+    actors = rnd.sample(ACTORS, rnd.randint(1, 3))
+    places = rnd.sample(PLACES, rnd.randint(1, 2))
+    year = rnd.choice([2014, 2022, 2025])
+    date = rnd.choice(
+        [f"{year}", f"{year}-0{rnd.randint(1, 9)}", f"{year}-03-1{rnd.randint(0, 9)}"]
+    )
+    return DOSSIER.format(
+        title=f"{rnd.choice(WORDS).title()} {rnd.randint(1, 99)}",
+        published=f"{year}-0{rnd.randint(1, 9)}-1{rnd.randint(0, 9)}",
+        actors=", ".join(actors),
+        places=", ".join(places),
+        tags=", ".join(rnd.sample(["war", "peace", "trade"], rnd.randint(0, 2))),
+        slug=slug,
+        date=date,
+        first=actors[0],
+        place=places[0],
+        word=rnd.choice(WORDS),
+        body=" ".join(rnd.choice(WORDS) for _ in range(rnd.randint(3, 30))),
+    )
+
+
+def random_edit(rnd: random.Random, root: Path) -> str:
+    """One change of the kind people and ingest make; returns a description."""
+    dossiers = sorted((root / "content" / "dossiers").glob("*.md"))
+    actors = sorted((root / "content" / "actors").glob("*.md"))
+    roll = rnd.random()
+    if roll < 0.25 or not dossiers:
+        slug = f"new-{rnd.randint(1, 10**6)}"
+        (root / "content" / "dossiers" / f"{slug}.md").write_text(random_dossier(rnd, slug))
+        return f"add {slug}"
+    victim = rnd.choice(dossiers)
+    if roll < 0.45:
+        victim.write_text(random_dossier(rnd, victim.stem))
+        return f"rewrite {victim.name}"
+    if roll < 0.55:
+        victim.unlink()
+        return f"delete {victim.name}"
+    if roll < 0.65:
+        target = victim.with_name(f"renamed-{rnd.randint(1, 10**6)}.md")
+        victim.rename(target)
+        return f"rename {victim.name} -> {target.name}"
+    if roll < 0.75:
+        text = victim.read_text()
+        victim.write_text(text + f"\nMore about {rnd.choice(ACTORS)} and {rnd.choice(WORDS)}.\n")
+        return f"append to {victim.name}"
+    if roll < 0.85 and actors:
+        actor = rnd.choice(actors)
+        text = actor.read_text()
+        if "aliases:" in text and rnd.random() < 0.5:
+            text = text.replace("aliases: [", f"aliases: [{rnd.choice(ACTORS)} Jr, ", 1)
+        else:
+            text += f"\nBiography line {rnd.randint(1, 99)}.\n"
+        actor.write_text(text)
+        return f"edit actor {actor.name}"
+    if roll < 0.9:
+        (root / "content" / "actors" / "ada-lovelace.md").write_text(
+            f"---\nname: Ada Lovelace\nkind: person\naliases: [Countess {rnd.randint(1, 9)}]\n---\n"
+            f"Mathematician {rnd.randint(1, 99)}.\n"
+        )
+        return "write actor ada-lovelace"
+    templates = root / "templates"
+    templates.mkdir(exist_ok=True)
+    base = (Path(__file__).parents[1] / "generator" / "templates" / "base.html").read_text()
+    (templates / "base.html").write_text(
+        base.replace("</footer>", f"<!-- v{rnd.randint(1, 9)} --></footer>")
+    )
+    return "override base.html"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_edit_sequences_equal_clean_builds(site: Path, tmp_path: Path, seed: int):
+    rnd = random.Random(seed)
+    builder = Builder(load_config(site))
+    builder.build(search=False)
+    for step in range(8):
+        edits = [random_edit(rnd, site) for _ in range(rnd.randint(1, 3))]
+        if rnd.random() < 0.3:  # a fresh process, reading the disk cache
+            builder = Builder(load_config(site))
+        before = tree(site / "output")
+        try:
+            builder.build(search=False)
+        except DossierError:  # an edit made the content invalid: a clean build fails too
+            assert tree(site / "output") == before
+            with pytest.raises(DossierError):
+                clean_build(site, tmp_path)
+            continue
+        assert tree(site / "output") == clean_build(site, tmp_path), (step, edits)
+
+
+def test_incremental_equals_render_site(site: Path):
+    config = load_config(site)
+    build(config, search=False)
+    expected = render_site(config).files
+    assert tree(config.output) == dict(expected)
+
+
+def test_unchanged_rebuild_renders_nothing(site: Path):
+    config = load_config(site)
+    first = build(config, search=False)
+    assert first.rendered.rendered == len(first.rendered.pages)
+    again = build(config, search=False)  # a new Builder: state comes from the disk cache
+    assert again.rendered.rendered == 0
+    assert again.stats.written == 0
+    assert sorted(again.rendered.files) == sorted(first.rendered.files)
+    assert again.rendered.files["index.html"] == first.rendered.files["index.html"]
+
+
+def test_edit_renders_only_dependent_pages(site: Path):
+    config = load_config(site)
+    builder = Builder(config)
+    builder.build(search=False)
+    body = site / "content" / "dossiers" / "talks-in-miami.md"
+    body.write_text(body.read_text() + "\nOne more sentence.\n")
+    result = builder.build(search=False)
+    rendered = set(result.rendered.files.memory)  # type: ignore[attr-defined]
+    assert "dossiers/talks-in-miami/index.html" in rendered
+    assert "dossiers/invasion/index.html" not in rendered
+    assert result.rendered.rendered < len(result.rendered.pages)
+
+
+def test_actor_removed_from_dossier_updates_its_page(site: Path):
+    config = load_config(site)
+    builder = Builder(config)
+    builder.build(search=False)
+    page = config.output / "actors" / "vladimir-putin" / "index.html"
+    assert b"Russia launches full-scale invasion" in page.read_bytes()
+    dossier = site / "content" / "dossiers" / "invasion.md"
+    text = dossier.read_text()
+    text = text.replace("actors: [Vladimir Putin]", "actors: []")
+    dossier.write_text(text)
+    builder.build(search=False)
+    assert b"Russia launches full-scale invasion" not in page.read_bytes()
+
+
+def test_deleted_and_renamed_dossiers_leave_no_page(site: Path, tmp_path: Path):
+    config = load_config(site)
+    builder = Builder(config)
+    builder.build(search=False)
+    dossiers = site / "content" / "dossiers"
+    (dossiers / "invasion.md").unlink()
+    (dossiers / "talks-in-miami.md").rename(dossiers / "miami-talks.md")
+    builder.build(search=False)
+    assert not (config.output / "dossiers" / "invasion").exists()
+    assert not (config.output / "dossiers" / "talks-in-miami").exists()
+    assert (config.output / "dossiers" / "miami-talks" / "index.html").is_file()
+    assert tree(config.output) == clean_build(site, tmp_path)
+
+
+def test_failed_incremental_build_leaves_output_alone(site: Path):
+    config = load_config(site)
+    builder = Builder(config)
+    builder.build(search=False)
+    before = tree(config.output)
+    (site / "content" / "dossiers" / "invasion.md").write_text("---\ntitle: [broken\n---\n")
+    with pytest.raises(DossierError) as info:
+        builder.build(search=False)
+    assert "content/dossiers/invasion.md:3: error: bad YAML" in str(info.value)
+    assert tree(config.output) == before
+
+
+def test_output_changed_behind_the_builders_back_is_rebuilt(site: Path):
+    config = load_config(site)
+    build(config, search=False)
+    page = config.output / "dossiers" / "invasion" / "index.html"
+    good = page.read_bytes()
+    page.write_bytes(b"scribbled")
+    (config.output / "timeline" / "index.html").unlink()
+    build(config, search=False)
+    assert page.read_bytes() == good
+    assert (config.output / "timeline" / "index.html").is_file()
+
+
+def test_template_change_rebuilds_its_pages_only(site: Path):
+    config = load_config(site)
+    builder = Builder(config)
+    builder.build(search=False)
+    (site / "templates").mkdir(exist_ok=True)
+    src = Path(__file__).parents[1] / "generator" / "templates" / "tag.html"
+    (site / "templates" / "tag.html").write_text(src.read_text().replace("<h2>", "<h2 class=x>"))
+    result = builder.build(search=False)
+    rendered = set(result.rendered.files.memory)  # type: ignore[attr-defined]
+    pages = {p.path for p in result.rendered.pages if p.template == "tag.html"}
+    assert pages and pages <= rendered
+    assert "dossiers/invasion/index.html" not in rendered
+
+
+def test_corrupt_cache_is_ignored(site: Path):
+    config = load_config(site)
+    build(config, search=False)
+    expected = tree(config.output)
+    for file in config.cache.iterdir():
+        file.write_bytes(b"not a pickle")
+    shutil.rmtree(config.output)
+    build(config, search=False)
+    assert tree(config.output) == expected

@@ -1,0 +1,210 @@
+"""``watch`` on real files: a watcher thread with a stop event; edit, rename, delete, break
+and fix files, then wait (generously) for the rebuild and look at ``output/``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.config import load_config
+from generator.watch import Paths, Watcher, is_editor_noise
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+WAIT = 30.0
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("output", ".dossier-cache"))
+    return root
+
+
+class Running:
+    def __init__(self, root: Path):
+        self.log: list[str] = []
+        self.watcher = Watcher(load_config(root), ingest=False, log=self.log.append)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.watcher.run, args=(self.stop,), daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        assert self.watcher.wait_builds(2, WAIT), self.log  # first build + catch-up
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join(WAIT)
+        assert not self.thread.is_alive()
+
+    def after(self, change, count: int = 1) -> None:
+        """Make a change and wait until ``count`` more builds are done."""
+        before = self.watcher.builds
+        change()
+        assert self.watcher.wait_builds(before + count, WAIT), self.log
+
+    def settle(self) -> int:
+        """Wait until no build has happened for a while; return the build count."""
+        last = -1
+        while last != self.watcher.builds:
+            last = self.watcher.builds
+            time.sleep(1.0)
+        return last
+
+
+def test_edit_rebuilds_the_page(site: Path):
+    with Running(site) as run:
+        page = site / "output" / "dossiers" / "invasion" / "index.html"
+        assert page.is_file()
+        dossier = site / "content" / "dossiers" / "invasion.md"
+        run.after(lambda: dossier.write_text(dossier.read_text() + "\nA brand new line.\n"))
+        assert b"A brand new line." in page.read_bytes()
+
+
+def test_atomic_save_and_editor_files(site: Path):
+    with Running(site) as run:
+        dossier = site / "content" / "dossiers" / "invasion.md"
+        folder = dossier.parent
+
+        def save_like_an_editor():
+            (folder / "invasion.md~").write_text("backup")
+            (folder / ".invasion.md.swp").write_text("swap")
+            (folder / ".#invasion.md").write_text("lock")
+            (folder / "4913").write_text("")
+            (folder / "4913").unlink()
+            tmp = folder / ".invasion.md.tmp1234"
+            tmp.write_text(dossier.read_text() + "\nSaved atomically.\n")
+            os.replace(tmp, dossier)
+
+        run.after(save_like_an_editor)
+        page = site / "output" / "dossiers" / "invasion" / "index.html"
+        assert b"Saved atomically." in page.read_bytes()
+        assert not any(p.name.startswith("invasion.md") for p in (site / "output").rglob("*"))
+
+
+def test_burst_is_coalesced(site: Path):
+    with Running(site) as run:
+        start = run.settle()
+        folder = site / "content" / "dossiers"
+
+        def burst():
+            for i in range(20):
+                for file in sorted(folder.glob("*.md")):
+                    file.write_text(file.read_text().rstrip("\n") + f"\nLine {i}.\n")
+
+        run.after(burst)
+        end = run.settle()
+        assert end - start < 20 * 3  # far fewer builds than writes
+        text = (site / "output" / "dossiers" / "invasion" / "index.html").read_bytes()
+        assert b"Line 19." in text
+
+
+def test_delete_and_rename(site: Path):
+    with Running(site) as run:
+        folder = site / "content" / "dossiers"
+        out = site / "output"
+        run.after(lambda: (folder / "invasion.md").unlink())
+        assert not (out / "dossiers" / "invasion").exists()
+        putin = (out / "actors" / "vladimir-putin" / "index.html").read_bytes()
+        assert b"Russia launches full-scale invasion" not in putin
+        run.after(lambda: (folder / "talks-in-miami.md").rename(folder / "miami.md"))
+        assert not (out / "dossiers" / "talks-in-miami").exists()
+        assert (out / "dossiers" / "miami" / "index.html").is_file()
+
+
+def test_error_then_fix(site: Path):
+    with Running(site) as run:
+        dossier = site / "content" / "dossiers" / "invasion.md"
+        good = dossier.read_text()
+        page = site / "output" / "dossiers" / "invasion" / "index.html"
+        before = page.read_bytes()
+        run.after(lambda: dossier.write_text(good.replace("title: ", "title: [", 1)))
+        assert run.watcher.errors
+        assert any("content/dossiers/invasion.md:" in line for line in run.log)
+        assert page.read_bytes() == before  # output left alone
+        run.after(lambda: dossier.write_text(good + "\nFixed.\n"))
+        assert not run.watcher.errors
+        assert b"Fixed." in page.read_bytes()
+
+
+def test_template_error_is_reported_not_fatal(site: Path):
+    with Running(site) as run:
+        templates = site / "templates"
+        run.after(lambda: (templates.mkdir(), (templates / "404.html").write_text("{% if %}")))
+        run.settle()
+        assert any("templates/404.html:1" in line for line in run.log), run.log
+        run.after(lambda: (templates / "404.html").unlink())
+        run.settle()
+        assert not run.watcher.errors
+
+
+def test_output_writes_do_not_trigger_builds(site: Path):
+    with Running(site) as run:
+        count = run.settle()
+        (site / "output" / "scribble.html").write_text("x")
+        (site / ".dossier-cache" / "x").write_text("x")
+        time.sleep(1.5)
+        assert run.watcher.builds == count
+
+
+def test_new_seed_is_ingested(site: Path, monkeypatch):
+    """A new article in seeds/ goes to ingest; what ingest writes is then built."""
+    import generator.ingest as ingest_module
+
+    def fake_ingest(config, paths=None, log=None, progress=False):
+        for path in paths or []:
+            text = Path(path).read_text()
+            (config.content / "dossiers" / f"{Path(path).stem}.md").write_text(
+                f"---\ntitle: {text.strip()}\npublished: 2024-01-02\n---\n{text}\n"
+            )
+
+        class Report:
+            problems: list = []
+
+        return Report()
+
+    monkeypatch.setattr(ingest_module, "ingest", fake_ingest)
+    (site / "seeds").mkdir()
+    log: list[str] = []
+    watcher = Watcher(load_config(site), ingest=True, log=log.append)
+    stop = threading.Event()
+    thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        assert watcher.wait_builds(2, WAIT)
+        before = watcher.builds
+        (site / "seeds" / "fresh-article.txt").write_text("Fresh article arrives")
+        assert watcher.wait_builds(before + 1, WAIT), log
+        page = site / "output" / "dossiers" / "fresh-article" / "index.html"
+        deadline = time.monotonic() + WAIT
+        while not page.is_file() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert b"Fresh article arrives" in page.read_bytes()
+    finally:
+        stop.set()
+        thread.join(WAIT)
+
+
+@pytest.mark.parametrize(
+    "name", ["a.md~", ".a.md.swp", ".#a.md", "4913", "#a.md#", ".tmp-123.html"]
+)
+def test_editor_noise(name: str):
+    assert is_editor_noise(name)
+
+
+def test_paths_kinds(site: Path):
+    paths = Paths(load_config(site))
+    assert paths.kind(site / "content" / "dossiers" / "x.md") == "content"
+    assert paths.kind(site / "seeds" / "a.txt") == "seeds"
+    assert paths.kind(site / "templates" / "base.html") == "templates"
+    assert paths.kind(site / "static" / "x.css") == "static"
+    assert paths.kind(site / "dossier.toml") == "config"
+    assert paths.kind(site / "output" / "index.html") is None
+    assert paths.kind(site / ".dossier-cache" / "documents.pickle") is None
+    assert paths.kind(site / "content" / "dossiers" / ".x.md.swp") is None
+    assert paths.kind(site / "README.md") is None
