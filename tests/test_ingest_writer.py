@@ -178,3 +178,24 @@ def test_slug_stable_across_reingest(tmp_path: Path) -> None:
     path.write_text(ARTICLE.replace("Envoys meet in Geneva", "Envoys gather in Geneva"), "utf-8")
     second, _ = quiet(config)
     assert second.written == first.written
+
+
+def test_explicit_paths_and_sidecar_not_an_article(tmp_path: Path) -> None:
+    config = site(tmp_path)
+    a = add(config, "a.txt", ARTICLE)
+    add(config, "c.txt", OTHER)
+    report, _ = quiet(config, [a, a.with_suffix(".yaml")])
+    assert len(report.written) == 1
+    assert [(Path(p.path).name, p.severity) for p in report.problems] == [("a.yaml", "warning")]
+
+
+def test_extract_file_published_argument(tmp_path: Path) -> None:
+    from generator.ingest import extract_file
+
+    path = tmp_path / "x.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    result = extract_file(path, published="2025-12-20")
+    assert result["published"] == "2025-12-20"
+    friday = next(d for d in result["dates"] if d["text"] == "on Friday")
+    assert friday["value"] == "2025-12-19"
+    assert extract_file(path)["published"] is None

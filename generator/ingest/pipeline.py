@@ -19,7 +19,7 @@ from ..names import name_key, slugify
 from . import writer
 from .analyse import EXTRACTOR_VERSION, Extraction, analyse_batch
 from .entities import Registry, load_pipeline, load_registry
-from .readers import ARTICLE_SUFFIXES, ReadError, read_article, sidecar_for
+from .readers import ARTICLE_SUFFIXES, ReadError, normalise_published, read_article, sidecar_for
 
 POOL_MIN = 48  # articles; below this one process is faster than starting a second one
 
@@ -116,7 +116,11 @@ def _analyse_paths(jobs, nlp, registry: Registry) -> list[Extraction | Problem]:
             out[i] = Problem(str(path), f"cannot read: {exc}")
             continue
         if published:
-            article.published, article.published_from = published, "argument"
+            value = normalise_published(published)
+            if value is None:
+                out[i] = Problem(str(path), f"not a date: {published!r}")
+                continue
+            article.published, article.published_from = value, "argument"
         articles.append(article)
         slugs.append(slug or slugify(article.title, "article"))
         index.append(i)
@@ -207,6 +211,12 @@ def ingest(
     root = config.root
     folder = config.content / "dossiers"
     candidates = find_articles(config.seeds) if paths is None else _expand(paths)
+    for path in [p for p in candidates if p.suffix.lower() not in ARTICLE_SUFFIXES]:
+        candidates.remove(path)
+        kind = "a sidecar, not" if path.suffix.lower() in (".yaml", ".yml", ".json") else "not"
+        report.problems.append(
+            Problem(str(path), f"skipped: {kind} an article (.txt, .md, .html)", severity="warning")
+        )
     existing = writer.scan_dossiers(folder)
     owners: dict[str, str] = {}  # text key -> source file that owns it
     for source, ex in existing.items():
