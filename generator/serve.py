@@ -267,7 +267,8 @@ class Server:
 
     def stop(self) -> None:
         self.live.close()
-        self.httpd.shutdown()
+        if self.thread.is_alive():  # shutdown() waits for serve_forever, so only if running
+            self.httpd.shutdown()
         self.httpd.server_close()
 
 
