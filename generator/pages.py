@@ -86,7 +86,7 @@ def month_counts(events: list[Event]) -> list[tuple[int, int | None, int]]:
         bars.append((year, month, counts.get((year, month), 0)))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     # year-only events have no month: show them beside their year's months
-    bars += [(y, None, n) for (y, m), n in sorted(counts.items()) if m is None]
+    bars += [(y, None, n) for (y, m), n in counts.items() if m is None]
     return sorted(bars, key=lambda b: (b[0], b[1] or 13))
 
 

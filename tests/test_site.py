@@ -50,3 +50,15 @@ def test_timeline_order_puts_month_after_its_days(site_root):
     assert order.index("2022-02-24") < order.index("2022-02")
     assert order == sorted(order, key=lambda s: order.index(s))
     assert order[-1] == "2026~"
+
+
+def test_strip_bars_with_year_only_and_month_events_in_one_year():
+    from generator.dates import When
+    from generator.model import Event
+    from generator.pages import month_counts
+
+    events = [Event(id=str(i), date=When.parse(d), text="x") for i, d in
+              enumerate(["2024", "2024-03", "2024-03-02", "2024-05"])]
+    assert month_counts(events) == [
+        (2024, 3, 2), (2024, 4, 0), (2024, 5, 1), (2024, None, 1)
+    ]
