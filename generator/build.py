@@ -29,7 +29,7 @@ import jinja2
 from . import deps, routes
 from .cache import BuildCache, code_digest, digest
 from .config import Config
-from .content import load_content
+from .content import line_in_file, load_content
 from .errors import DossierError, Problem, Problems
 from .exports import exports
 from .markup import Markup
@@ -121,6 +121,7 @@ def collect(config: Config, timer: Timer | None = None, cache=None) -> tuple[Sit
         content.locations,
         content.events,
         problems,
+        lambda path, keys: line_in_file(config.root, path, *keys),
     )
     return site, problems
 
@@ -253,7 +254,7 @@ class Builder:
         values = deps.token_values(site, cache.documents.digests)
         values.update(cache.documents.digests)
         split = len(site.events) > config.timeline_split
-        common = digest(repr((code_digest(), config, len(site.dossiers), split)))
+        common = digest(repr((code_digest(), config, split)))
         out = config.output
         manifest = cache.manifest
         prints: dict[str, str] = {}

@@ -214,11 +214,22 @@ def _event(raw: object, doc: Document, problems: Problems, keys: tuple, **extra)
         sources=[str(s) for s in sources],
         tags=_names(raw.get("tags"), doc, problems, *keys, "tags"),
         path=doc.path,
-        line=doc.line_of(*keys),
+        index=keys[1] if len(keys) > 1 else None,
     )
 
 
 # -- one reader per kind of file ------------------------------------------------------------
+
+
+def line_in_file(root: Path, rel: str, *keys: str | int) -> int | None:
+    """Line of a front-matter key in a file, for a message about it (error paths only:
+    finding lines means parsing the YAML again, node by node)."""
+    try:
+        text = (root / rel).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    doc = parse_document(text, rel, Problems())
+    return doc.line_of(*keys) if doc else None
 
 
 def read_dossier(doc: Document, problems: Problems) -> Dossier:
@@ -330,12 +341,14 @@ def read_events(doc: Document, problems: Problems) -> list[Event]:
         if event is None:
             continue
         if event.date is None:
-            problems.error(doc.path, "a hand-written event needs a 'date'", event.line or 1)
+            problems.error(
+                doc.path, "a hand-written event needs a 'date'", doc.line_of(*keys) or doc.fm_line
+            )
         if not event.sources:
             problems.error(
                 doc.path,
                 "a hand-written event needs 'sources': where it is known from",
-                event.line or doc.line_of(*keys) or doc.fm_line,
+                doc.line_of(*keys) or doc.fm_line,
             )
         events.append(event)
     return events

@@ -10,8 +10,8 @@ A page's dependencies are tokens:
 - ``*``: everything.
 
 A page's fingerprint hashes its path, its template (with every template it extends or
-imports), the site-wide values every page shows (the config, the number of dossiers in the
-footer, whether the timeline is split by year), the generator's code, and the value of
+imports), the site-wide values every page shows (the config, whether the timeline is
+split by year), the generator's code, and the value of
 each dependency token. The token *set* is part of the fingerprint, so when an edit removes
 an actor from a dossier, that actor's page loses the dossier's path from its dependencies
 and is rebuilt too: the pages of names before and after an edit are both covered.

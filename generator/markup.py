@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
@@ -49,19 +48,54 @@ class _Sanitise(Treeprocessor):
                         parent[i] = link
 
 
-Linker = Callable[[str], list[tuple[re.Pattern, str]]]
+_SPACES = re.compile(r"\s+")
+
+
+class NameLinks:
+    """Every form of every known name in one regular expression, longest form first, so a
+    paragraph is scanned once however many names there are."""
+
+    def __init__(self, pairs: list[tuple[str, str]]):
+        self.href: dict[str, str] = {}
+        for form, href in pairs:
+            self.href.setdefault(_SPACES.sub(" ", form), href)
+        forms = sorted(self.href, key=lambda f: (-len(f), f))
+        alternatives = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
+        self.regex = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if forms else None
+
+    def split(self, text: str, done: set[str]) -> list:
+        """[text before, (label, href, text after), …] for first mentions not yet linked."""
+        pieces: list = []
+        last = 0
+        for match in self.regex.finditer(text) if self.regex else ():
+            href = self.href[_SPACES.sub(" ", match.group())]
+            if href in done:
+                continue
+            done.add(href)
+            if pieces:
+                label, prev_href, _ = pieces[-1]
+                pieces[-1] = (label, prev_href, text[last : match.start()])
+            else:
+                pieces.append(text[: match.start()])
+            pieces.append((match.group(), href, ""))
+            last = match.end()
+        if not pieces:
+            return [text]
+        label, href, _ = pieces[-1]
+        pieces[-1] = (label, href, text[last:])
+        return pieces
 
 
 class _LinkNames(Treeprocessor):
     """Link the first mention of each known name in every paragraph."""
 
-    def __init__(self, md, patterns: list[tuple[re.Pattern, str]]):
+    def __init__(self, md, names: NameLinks):
         super().__init__(md)
-        self.patterns = patterns
+        self.names = names
 
     def run(self, root: etree.Element) -> None:
         for block in root.iter():
-            if block.tag in ("p", "li") and self.patterns:
+            if block.tag in ("p", "li"):
                 self._link_block(block)
 
     def _link_block(self, block: etree.Element) -> None:
@@ -72,7 +106,7 @@ class _LinkNames(Treeprocessor):
             text = getattr(node, attr)
             if not text:
                 continue
-            pieces = self._split(text, done)
+            pieces = self.names.split(text, done)
             if len(pieces) == 1:
                 continue
             setattr(node, attr, pieces[0])
@@ -82,24 +116,6 @@ class _LinkNames(Treeprocessor):
                 link.text = label
                 link.tail = tail
                 block.insert(insert_at + offset, link)
-
-    def _split(self, text: str, done: set[str]) -> list:
-        hits = []
-        for pattern, href in self.patterns:
-            if href in done:
-                continue
-            match = pattern.search(text)
-            if match and not any(s < match.end() and match.start() < e for s, e, _ in hits):
-                hits.append((match.start(), match.end(), href))
-                done.add(href)
-        if not hits:
-            return [text]
-        hits.sort()
-        pieces: list = [text[: hits[0][0]]]
-        for n, (start, end, href) in enumerate(hits):
-            nxt = hits[n + 1][0] if n + 1 < len(hits) else len(text)
-            pieces.append((text[start:end], href, text[end:nxt]))
-        return pieces
 
 
 class _NumberBlocks(Treeprocessor):
@@ -114,10 +130,6 @@ class _NumberBlocks(Treeprocessor):
                 if el.tag in ("p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "pre"):
                     n += 1
                     el.set("id", f"p{n}")
-
-
-def name_pattern(name: str) -> re.Pattern:
-    return re.compile(r"(?<!\w)" + re.escape(name).replace(r"\ ", r"\s+") + r"(?!\w)")
 
 
 class Markup:
@@ -138,19 +150,20 @@ class Markup:
     def convert(
         self,
         text: str,
-        links: list[tuple[re.Pattern, str]] | None = None,
+        links: list[tuple[str, str]] | None = None,
         number_blocks: bool = False,
     ) -> str:
-        """HTML for ``text``; ``links`` link known names, ``number_blocks`` adds ``id="pN"``."""
+        """HTML for ``text``; ``links`` (name, href) link the first mention of each known
+        name in a paragraph; ``number_blocks`` adds ``id="pN"`` to each block."""
         key = hashlib.sha1(text.encode("utf-8")).hexdigest() + ("#" if number_blocks else "")
         if links:
-            key += hashlib.sha1(repr([(p.pattern, h) for p, h in links]).encode()).hexdigest()
+            key += hashlib.sha1(repr(links).encode()).hexdigest()
         html = self.cache.get(key)
         if html is None:
             self._md.reset()
             extra = []
             if links:
-                extra.append((_LinkNames(self._md, links), "names", 1))
+                extra.append((_LinkNames(self._md, NameLinks(links)), "names", 1))
             if number_blocks:
                 extra.append((_NumberBlocks(self._md), "numbers", 2))
             for processor, name, priority in extra:

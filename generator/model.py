@@ -38,7 +38,7 @@ class Event:
     tags: list[str] = field(default_factory=list)
     headline: bool = False
     path: str = ""
-    line: int | None = None
+    index: int | None = None  # position in its file's 'events' list, for messages
 
 
 @dataclass

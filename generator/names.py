@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _SPACE = re.compile(r"\s+")
@@ -16,6 +17,7 @@ def fold(text: str) -> str:
     return text.replace("\u2019", "'").replace("\u2018", "'")
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Case-, accent- and spacing-insensitive key: "Zelenský" and "zelensky" match."""
     return _SPACE.sub(" ", fold(name).casefold()).strip()

@@ -33,6 +33,7 @@ class Links:
     def __init__(self, site: Site, split: bool):
         self.site = site
         self.split = split
+        self.fragments: dict = {}  # rendered pieces shared by pages, for this build only
 
     def actor(self, name: str) -> str:
         return routes.actor(self.site.actor_by_name[name].slug)
@@ -222,16 +223,18 @@ def plan(site: Site, config: Config) -> list[Page]:
             name_links=name_links(site, links, dossier),
         )
     if site.tags:
+        order = {id(e): i for i, e in enumerate(site.events)}
         add(routes.TAGS, "tags.html")
         for tag, dossiers in site.tags.items():
             tagged = [e for d in dossiers for e in d.events if e.date]
-            tagged += [e for e in site.events if tag in e.tags and e not in tagged]
+            seen = {id(e) for e in tagged}
+            tagged += [e for e in site.events if tag in e.tags and id(e) not in seen]
             add(
                 links.tag(tag),
                 "tag.html",
                 tag=tag,
                 dossiers=dossiers,
-                events=sorted(tagged, key=lambda e: site.events.index(e)),
+                events=sorted(tagged, key=lambda e: order[id(e)]),
             )
     add(routes.NOT_FOUND, "404.html")
     add(routes.FEED, "feed.xml")

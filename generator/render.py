@@ -12,7 +12,7 @@ from markupsafe import Markup as Safe
 
 from . import routes
 from .dates import When, month_name
-from .markup import Markup, name_pattern
+from .markup import Markup
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -21,39 +21,30 @@ def _when(value: When | None, default: str = "date unknown") -> str:
     return value.display() if value else default
 
 
-_SPLIT_CACHE: dict[str, list[str]] = {}
-
-
-def _parts(folder: str) -> list[str]:
-    parts = _SPLIT_CACHE.get(folder)
-    if parts is None:
-        parts = _SPLIT_CACHE[folder] = folder.split("/") if folder else []
-    return parts
-
-
-def relative(from_page: str, target: str) -> str:
-    """``routes.relative`` for the normalised paths ``routes`` makes, without ``os.path``.
-
-    Rendering calls this hundreds of thousands of times; ``posixpath.relpath`` made it a
-    fifth of the render time. Falls back to ``routes.relative`` for anything unusual.
-    """
-    path, _, anchor = target.partition("#")
-    if not path or "." in (path[:1], from_page[:1]) or "//" in path or path.endswith("/"):
-        return routes.relative(from_page, target)
-    here = _parts(from_page.rpartition("/")[0])
-    there = path.split("/")
-    common = 0
-    for a, b in zip(here, there, strict=False):
-        if a != b:
-            break
-        common += 1
-    rel = "/".join([".."] * (len(here) - common) + there[common:]) or "."
-    return f"{rel}#{anchor}" if anchor else rel
+relative = routes.relative
 
 
 @jinja2.pass_context
 def _url(ctx, target: str) -> str:
     return relative(ctx["page_path"], target)
+
+
+@jinja2.pass_context
+def _event_html(ctx, event, show_source: bool = True) -> Safe:
+    """One event as the ``event_item`` macro renders it, rendered once per build for each
+    page depth (its links read the same from every page at one depth) and reused: an event
+    shows on the timeline and on the page of each of its actors, places and tags."""
+    links = ctx["links"]
+    key = (id(event), ctx["page_path"].count("/"), show_source)
+    html = links.fragments.get(key)
+    if html is None:
+        macros = links.fragments.get(("macros", key[1]))
+        if macros is None:
+            template = ctx.environment.get_template("_macros.html")
+            macros = template.make_module(vars=ctx.get_all())
+            links.fragments[("macros", key[1])] = macros
+        html = links.fragments[key] = Safe(str(macros.event_item(event, show_source)))
+    return html
 
 
 def make_environment(template_dirs: list[Path], markup: Markup) -> jinja2.Environment:
@@ -71,20 +62,16 @@ def make_environment(template_dirs: list[Path], markup: Markup) -> jinja2.Enviro
     )
     env.filters["when"] = _when
     env.filters["markdown"] = lambda text: Safe(markup.convert(text or ""))
-    compiled: dict[str, object] = {}
-
     @jinja2.pass_context
     def linked(ctx, text: str, pairs: list[tuple[str, str]]) -> Safe:
         """An article body: first mentions of known names linked, blocks numbered."""
-        patterns = []
-        for form, target in pairs:
-            if form not in compiled:
-                compiled[form] = name_pattern(form)
-            patterns.append((compiled[form], relative(ctx["page_path"], target)))
-        return Safe(markup.convert(text or "", patterns, number_blocks=True))
+        page = ctx["page_path"]
+        links = [(form, relative(page, target)) for form, target in pairs]
+        return Safe(markup.convert(text or "", links, number_blocks=True))
 
     env.filters["markdown_linked"] = linked
     env.globals["url"] = _url
+    env.globals["event_html"] = _event_html
     env.globals["routes"] = routes
     env.globals["month_name"] = month_name
     return env

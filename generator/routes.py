@@ -6,8 +6,6 @@ build works at a domain root, in a sub-folder, and opened straight from disk.
 
 from __future__ import annotations
 
-import posixpath
-
 INDEX = "index.html"
 TIMELINE = "timeline/index.html"
 ACTORS = "actors/index.html"
@@ -55,12 +53,21 @@ def asset(name: str) -> str:
     return f"{ASSETS}/{name}"
 
 
+def prefix(from_page: str) -> str:
+    """The way up from a page to the site root: ``""``, ``"../"``, ``"../../"``…"""
+    return "../" * from_page.count("/")
+
+
 def relative(from_page: str, target: str) -> str:
-    """Link from one output file to another (or to ``target#anchor``)."""
-    path, _, anchor = target.partition("#")
-    here = posixpath.dirname(from_page) or "."
-    rel = posixpath.relpath(path, here) if path else posixpath.basename(from_page)
-    return f"{rel}#{anchor}" if anchor else rel
+    """Link from one output file to another (``target`` may carry ``#anchor``).
+
+    Always up to the root, then down (``../../actors/x/index.html``), even between
+    neighbours: every page at one depth then links to a target with the same text, so a
+    fragment rendered for one page serves all its neighbours.
+    """
+    if target.startswith("#"):
+        return target
+    return prefix(from_page) + target
 
 
 def pretty(path: str) -> str:

@@ -7,6 +7,7 @@ Pure: takes what ``content.py`` read, returns a ``Site``; problems go to the col
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from .dates import When
@@ -152,7 +153,9 @@ def assemble(
     location_files: list[Location],
     hand_events: list[Event],
     problems: Problems,
+    locate: Callable[[str, tuple], int | None] = lambda path, keys: None,
 ) -> Site:
+    """``locate(path, keys)`` finds the line of a front-matter key, for messages."""
     actors = Registry(lambda n: Actor(name=n, kind=""), "actor")
     places = Registry(lambda n: Location(name=n, kind="other"), "location")
     for actor in actor_files:
@@ -181,7 +184,7 @@ def assemble(
     dossiers = sorted(dossiers, key=_dossier_order)
     by_slug = {d.slug: d for d in dossiers}
     for dossier in dossiers:
-        _check_event_names(dossier, actors, places, problems)
+        _check_event_names(dossier, actors, places, problems, locate)
         dossier.actors = actors.canonical(dossier.actors)
         dossier.locations = places.canonical(dossier.locations)
         dossier.events = [_canonical_event(e, actors, places) for e in dossier.events]
@@ -250,7 +253,9 @@ def _check_dossier_slugs(dossiers: list[Dossier], problems: Problems) -> None:
             seen[dossier.slug] = dossier
 
 
-def _check_event_names(dossier: Dossier, actors: Registry, places: Registry, problems: Problems):
+def _check_event_names(
+    dossier: Dossier, actors: Registry, places: Registry, problems: Problems, locate
+) -> None:
     listed = {
         "actor": set(actors.canonical(dossier.actors)),
         "location": set(places.canonical(dossier.locations)),
@@ -266,7 +271,7 @@ def _check_event_names(dossier: Dossier, actors: Registry, places: Registry, pro
                     problems.error(
                         dossier.path,
                         f"event {label} {name!r} is not in the dossier's '{label}s' list",
-                        event.line,
+                        locate(dossier.path, ("events", event.index, f"{label}s")),
                         hint=f"add it to '{label}s' or fix the spelling",
                     )
 

@@ -52,7 +52,7 @@ def test_fixture_site_is_clean(site_root):
         ("just text\n", "content/dossiers/bad.md:1: error: no front matter"),
         (
             "---\ntitle: t\nactors: [A]\nevents:\n  - text: x\n    date: 2020\n    actors: [B]\n---\n",
-            "content/dossiers/bad.md:5: error: event actor 'B' is not in the dossier's 'actors' list",
+            "content/dossiers/bad.md:7: error: event actor 'B' is not in the dossier's 'actors' list",
         ),
         ("---\ntitle: [1, 2]\n---\n", "content/dossiers/bad.md:2: error: 'title' must be text"),
     ],
