@@ -62,6 +62,7 @@ def make_environment(template_dirs: list[Path], markup: Markup) -> jinja2.Enviro
     )
     env.filters["when"] = _when
     env.filters["markdown"] = lambda text: Safe(markup.convert(text or ""))
+
     @jinja2.pass_context
     def linked(ctx, text: str, pairs: list[tuple[str, str]]) -> Safe:
         """An article body: first mentions of known names linked, blocks numbered."""

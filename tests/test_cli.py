@@ -85,7 +85,9 @@ def test_wheel_ships_templates_and_assets(tmp_path):
 def test_check_suggests_similar_names_without_merging(site_root):
     dossier = site_root / "content/dossiers/invasion.md"
     dossier.write_text(
-        dossier.read_text().replace("actors: [Vladimir Putin]", "actors: [Vladimir Putin, Kirill Dmitriyev]", 1)
+        dossier.read_text().replace(
+            "actors: [Vladimir Putin]", "actors: [Vladimir Putin, Kirill Dmitriyev]", 1
+        )
     )
     result = run_dossier("check", "--root", str(site_root))
     assert result.returncode == 0, result.stderr

@@ -34,5 +34,8 @@ def test_names_inside_words_are_not_linked():
 def test_names_across_line_breaks_and_several_entities():
     links = [("Marco Rubio", "r.html"), ("Rubio", "r.html"), ("Kyiv", "k.html")]
     html = Markup().convert("In Kyiv, Marco\nRubio met Rubio's team in Kyiv.", links)
-    assert '<a class="mention" href="k.html">Kyiv</a>, <a class="mention" href="r.html">Marco\nRubio</a>' in html
+    assert (
+        '<a class="mention" href="k.html">Kyiv</a>, <a class="mention" href="r.html">Marco\nRubio</a>'
+        in html
+    )
     assert html.count("<a ") == 2
