@@ -192,8 +192,12 @@ def _event(raw: object, doc: Document, problems: Problems, keys: tuple, **extra)
         return None
     date = _when(raw.get("date"), doc, problems, *keys, "date")
     expression = str(raw.get("expression") or "")
+    headline = raw.get("headline") is True
     if date is None and raw.get("date") in (None, ""):
-        date = _resolve_relative(expression, extra.get("published"))
+        if headline:  # the headline event happens on the publication date, once it is known
+            date = extra.get("published")
+        else:
+            date = _resolve_relative(expression, extra.get("published"))
     event_id = str(raw.get("id") or "")
     if not event_id:
         digest = hashlib.sha1(f"{doc.path}|{text}|{raw.get('date')}".encode()).hexdigest()
@@ -215,6 +219,7 @@ def _event(raw: object, doc: Document, problems: Problems, keys: tuple, **extra)
         tags=_names(raw.get("tags"), doc, problems, *keys, "tags"),
         path=doc.path,
         index=keys[1] if len(keys) > 1 else None,
+        headline=headline,
     )
 
 

@@ -135,3 +135,34 @@ def test_sitemap_and_robots_only_with_a_base_url(site_root):
     sitemap = (out / "sitemap.xml").read_text()
     assert "<loc>https://example.org/sub/actors/vladimir-putin/</loc>" in sitemap
     assert "Sitemap: https://example.org/sub/sitemap.xml" in (out / "robots.txt").read_text()
+
+
+def test_output_does_not_depend_on_the_hash_seed(site_root, tmp_path):
+    """Set and dict order must never leak into pages: build under two hash seeds."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    outputs = []
+    for seed in ("1", "2"):
+        root = tmp_path / f"seed{seed}"
+        shutil.copytree(site_root, root)
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "build",
+                "--root",
+                str(root),
+                "--no-ingest",
+                "--no-search",
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
+        outputs.append(snapshot(root / "output"))
+    assert outputs[0] == outputs[1]

@@ -110,3 +110,17 @@ def test_new_md_proposals_are_not_loaded(site_root):
     site, problems = collect(load_config(site_root))
     assert "proposal" not in [d.title for d in site.dossiers]
     assert not problems.errors
+
+
+def test_headline_event_takes_the_publication_date_once_known(site_root):
+    write(
+        site_root,
+        "content/dossiers/late.md",
+        "---\ntitle: Late\npublished: null\nevents:\n  - text: Late\n    date: null\n    headline: true\n---\n",
+    )
+    site, _ = collect(load_config(site_root))
+    assert "Late" in [e.text for e in site.undated]
+    path = site_root / "content/dossiers/late.md"
+    path.write_text(path.read_text().replace("published: null", "published: 2024-05"))
+    site, _ = collect(load_config(site_root))
+    assert [str(e.date) for e in site.events if e.text == "Late"] == ["2024-05"]
