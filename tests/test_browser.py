@@ -244,3 +244,97 @@ def test_fixture_site_journey_and_month_spans(page, fixture_url):
     page.locator("#e-demands .who a", has_text="Vladimir Putin").click()
     assert page.locator("h1").inner_text() == "Vladimir Putin"
     _clean(page)
+
+
+# -- an editing session against `dossier serve`, watched in the browser ---------------------
+
+
+@pytest.fixture
+def served(tmp_path):
+    """`dossier serve` on a copy of the fixture site (ingest on, seeds/ empty)."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE_SITE, root, ignore=shutil.ignore_patterns("output", ".dossier-cache"))
+    (root / "seeds").mkdir()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--root", str(root), "--port", str(port)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "index.html", timeout=2).read()
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail("dossier serve did not come up")
+            time.sleep(0.2)
+    yield root, base
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_editing_session_live_in_the_browser(page, served):
+    root, base = served
+    wait = 30000
+    page.goto(base + "actors/vladimir-putin/index.html")
+    assert page.locator("h1").inner_text() == "Vladimir Putin"
+
+    # a plain save of the actor file: the open page reloads by itself
+    bio = root / "content/actors/vladimir-putin.md"
+    bio.write_text(bio.read_text() + "\nWrote a new biography line.\n")
+    page.locator("text=Wrote a new biography line.").wait_for(timeout=wait)
+
+    # an atomic save (temp file renamed over), as many editors do
+    kyiv = root / "content/locations/kyiv.md"
+    tmp = kyiv.with_name(".kyiv.md.tmp")
+    tmp.write_text(
+        kyiv.read_text().replace("Capital of Ukraine.", "Capital city, saved atomically.")
+    )
+    os.replace(tmp, kyiv)
+    page.goto(base + "locations/kyiv/index.html")
+    page.locator("text=Capital city, saved atomically.").wait_for(timeout=wait)
+
+    # break the YAML: an overlay names file and line; the last good page stays underneath
+    miami = root / "content/dossiers/talks-in-miami.md"
+    good = miami.read_text()
+    miami.write_text(good.replace("tags: [diplomacy]", "tags: [diplomacy", 1))
+    overlay = page.locator("#dossier-errors")
+    overlay.wait_for(timeout=wait)
+    assert "content/dossiers/talks-in-miami.md:" in overlay.inner_text()
+    assert page.locator("h1").first.inner_text() == "Kyiv"
+    miami.write_text(good)  # fixing the file recovers
+    overlay.wait_for(state="detached", timeout=wait)
+
+    # rename a dossier: the new page exists and the old one is gone
+    (root / "content/dossiers/invasion.md").rename(root / "content/dossiers/invasion-2022.md")
+    page.goto(base + "dossiers/index.html")
+    page.locator("a[href$='dossiers/invasion-2022/index.html']").wait_for(timeout=wait)
+    assert page.goto(base + "dossiers/invasion/index.html").status == 404
+
+    # delete it: the actor page it touched no longer lists it
+    page.goto(base + "actors/vladimir-putin/index.html")
+    (root / "content/dossiers/invasion-2022.md").unlink()
+    page.locator("text=Russia launches full-scale invasion").first.wait_for(
+        state="detached", timeout=wait
+    )
+
+    # drop a new article in seeds/: it is ingested and appears
+    shutil.copy(REPO / "seeds/000_dc1a29906bea6793.txt", root / "seeds/new-talks.txt")
+    shutil.copy(REPO / "seeds/000_dc1a29906bea6793.yaml", root / "seeds/new-talks.yaml")
+    page.goto(base + "dossiers/index.html")
+    page.locator("text=US and Russian officials convene").wait_for(timeout=60000)
+    assert page.errors == [] or all("404" in e for e in page.errors), page.errors
+    assert page.foreign == []

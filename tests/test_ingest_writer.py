@@ -184,9 +184,24 @@ def test_explicit_paths_and_sidecar_not_an_article(tmp_path: Path) -> None:
     config = site(tmp_path)
     a = add(config, "a.txt", ARTICLE)
     add(config, "c.txt", OTHER)
-    report, _ = quiet(config, [a, a.with_suffix(".yaml")])
+    lone = config.seeds / "lone.yaml"
+    lone.write_text("published: 2025-12-20\n", encoding="utf-8")
+    report, _ = quiet(config, [a, a.with_suffix(".yaml"), lone])
     assert len(report.written) == 1
-    assert [(Path(p.path).name, p.severity) for p in report.problems] == [("a.yaml", "warning")]
+    assert [(Path(p.path).name, p.severity) for p in report.problems] == [("lone.yaml", "warning")]
+
+
+def test_a_changed_sidecar_reads_its_article_again(tmp_path: Path) -> None:
+    """What `dossier watch` passes when only the sidecar was saved."""
+    config = site(tmp_path)
+    a = add(config, "a.txt", ARTICLE)
+    side = a.with_suffix(".yaml")
+    side.write_text("published: 2025-12-20\n", encoding="utf-8")
+    quiet(config)
+    side.write_text("published: 2025-12-21\n", encoding="utf-8")
+    report, _ = quiet(config, [side])
+    assert len(report.written) == 1 and report.problems == []
+    assert "published: '2025-12-21'" in report.written[0].read_text(encoding="utf-8")
 
 
 def test_extract_file_published_argument(tmp_path: Path) -> None:

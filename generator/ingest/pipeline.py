@@ -213,7 +213,14 @@ def ingest(
     candidates = find_articles(config.seeds) if paths is None else _expand(paths)
     for path in [p for p in candidates if p.suffix.lower() not in ARTICLE_SUFFIXES]:
         candidates.remove(path)
-        kind = "a sidecar, not" if path.suffix.lower() in (".yaml", ".yml", ".json") else "not"
+        sidecar = path.suffix.lower() in (".yaml", ".yml", ".json")
+        articles = [path.with_suffix(s) for s in sorted(ARTICLE_SUFFIXES)] if sidecar else []
+        article = next((a for a in articles if a.is_file()), None)
+        if article is not None:  # a changed sidecar means its article is to be read again
+            if article not in candidates:
+                candidates.append(article)
+            continue
+        kind = "a sidecar, not" if sidecar else "not"
         report.problems.append(
             Problem(str(path), f"skipped: {kind} an article (.txt, .md, .html)", severity="warning")
         )
