@@ -135,6 +135,9 @@ def test_sitemap_and_robots_only_with_a_base_url(site_root):
     sitemap = (out / "sitemap.xml").read_text()
     assert "<loc>https://example.org/sub/actors/vladimir-putin/</loc>" in sitemap
     assert "Sitemap: https://example.org/sub/sitemap.xml" in (out / "robots.txt").read_text()
+    # hosts serve 404.html at any depth: with a base URL its links still work
+    assert '<base href="https://example.org/sub/">' in (out / "404.html").read_text()
+    assert "<base" not in (out / "index.html").read_text()
 
 
 def test_output_does_not_depend_on_the_hash_seed(site_root, tmp_path):
