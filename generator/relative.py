@@ -6,8 +6,16 @@ fills in the dossier's ``published`` date. Both sides therefore read an expressi
 
 ``resolve(expression, anchor, tense=None)`` returns a :class:`~generator.dates.When` or None
 when the expression is vague ("the near future") or not understood. ``tense`` is "past",
-"present" or "future" and decides which way a bare weekday or month points; the anchor's own
-weekday always means the anchor day itself.
+"present" or "future" and decides which way a bare weekday, month, season or holiday points:
+"past" the latest one not after the anchor, "future" the first one not before it, "present"
+(no tense marker) the nearest month, season or holiday (a bare weekday still points back, as
+news reports mostly do), ``None`` the past. The anchor's own weekday always means the anchor
+day itself.
+
+Weeks are day intervals Monday to Sunday ("two weeks ago" is the week that held the day 14
+days back); centuries and decades are year intervals; "the end of" a month, year or week is
+its last day; early / mid / late split a year into months 1-4, 5-8, 9-12 and a month into
+days 1-10, 11-20, 21-end.
 """
 
 from __future__ import annotations
@@ -59,8 +67,8 @@ APPROX_WORDS = (
     "just under",
     "close to",
 )
-BEFORE_WORDS = ("before", "by", "until", "till", "ahead of", "prior to")
-AFTER_WORDS = ("after", "since")
+BEFORE_WORDS = ("before", "by", "until", "till", "ahead of", "prior to", "no later than", "through")
+AFTER_WORDS = ("after", "since", "as early as")
 UNIT = r"(?P<unit>days?|weeks?|months?|years?|decades?)"
 _NUM = r"(?P<num>\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + ")"
 _APPROX = r"(?:(?P<approx>" + "|".join(sorted(APPROX_WORDS, key=len, reverse=True)) + r")\s+)?"
@@ -80,15 +88,40 @@ _END = re.compile(
     r"end\s+of\s+(?:the|this)\s+(?P<unit3>year|month|week))$"
 )
 _MONTH = re.compile(
-    r"^(?:(?P<rel>in|last|next|this|early|late|mid-?|on)\s+)?(?P<month>[a-z]+)\.?"
+    r"^(?:(?:in|on|during|from|until|through)\s+)?"
+    r"(?:(?P<rel>in|last|next|this|early|late|on)\s+|(?P<mid>mid)-?\s*)?(?P<month>[a-z]+)\.?"
     r"(?:\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?)?$"
 )
 _DAY_MONTH = re.compile(
     r"^(?:on\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>[a-z]+)$"
 )
 _SEASON = re.compile(
-    r"^(?P<rel>last|next|this|in|early|late)\s+(?P<season>spring|summer|autumn|fall|winter)$"
+    r"^(?:(?P<rel>last|next|this|in|early|late)\s+)?(?:(?P<q>early|mid|late)[- ]?)?"
+    r"(?P<season>spring|summer|autumn|fall|winter)$"
 )
+_PREP = re.compile(r"^(?:(?:in|during|over|on|at|for|around|into)\s+)?(?:the\s+)?")
+_QUAL_PERIOD = re.compile(
+    r"^(?P<q>early|mid|late)[- ]?(?P<rel>last|next|this)\s+(?P<unit>year|month)$"
+)
+_END_OF = re.compile(
+    r"^(?:the\s+)?end\s+of\s+(?:(?P<rel>last|next|this|the)\s+(?P<unit>year|month|week)|"
+    r"(?P<month>[a-z]+)\.?(?:\s+(?P<year>\d{4}))?|(?P<y2>\d{4}))$"
+)
+_PART = re.compile(
+    r"^(?:the\s+)?(?P<nth>first|second|third|fourth|1st|2nd|3rd|4th)\s+(?P<unit>half|quarter)"
+    r"(?:\s+of\s+(?:the\s+)?(?P<rel>last|next|this|current|previous)\s+year)?$"
+)
+_WEEKEND = re.compile(r"^(?:this\s+past\s+)?weekend$")
+_BEFORE_AFTER = re.compile(
+    r"^(?:the\s+)?(?P<unit>day|week|month|year)\s+(?P<dir>before|after|earlier|later)$"
+)
+_HOLIDAY = re.compile(
+    r"^(?:the\s+)?(?P<name>christmas(?:\s+day|\s+eve)?|new\s+year'?s(?:\s+day|\s+eve)?|"
+    r"halloween|valentine'?s\s+day|boxing\s+day|independence\s+day|bastille\s+day|"
+    r"(?:st\.?|saint)\s+patrick'?s\s+day|thanksgiving(?:\s+day)?|labou?r\s+day|"
+    r"memorial\s+day|easter(?:\s+sunday|\s+monday)?|good\s+friday)(?:\s+(?P<year>\d{4}))?$"
+)
+_NTH = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 SEASONS = {
     "spring": (3, 5),
     "summer": (6, 8),
@@ -131,7 +164,8 @@ def _shift(anchor: dt.date, num: int, unit: str, approx: bool) -> When:
     if unit == "day":
         return day(anchor + dt.timedelta(days=num), approx)
     if unit == "week":
-        return day(anchor + dt.timedelta(weeks=num), True)
+        target = anchor + dt.timedelta(weeks=num)
+        return _week(target, 0)
     if unit == "month":
         y, m = add_months(anchor.year, anchor.month, num)
         return month(y, m, approx)
@@ -180,6 +214,11 @@ def _month_near(anchor: dt.date, mon: int, rel: str | None, tense: str | None) -
         return anchor.year if mon > anchor.month else anchor.year + 1
     if mon == anchor.month:
         return anchor.year
+    if tense == "present":  # no tense to go by: the nearest such month
+        ahead = (mon - anchor.month) % 12
+        return (
+            anchor.year + (mon < anchor.month) if ahead < 6 else anchor.year - (mon > anchor.month)
+        )
     if tense == "future":
         return anchor.year if mon > anchor.month else anchor.year + 1
     return anchor.year if mon < anchor.month else anchor.year - 1
@@ -200,12 +239,20 @@ def resolve(expression: str, anchor: dt.date, *, tense: str | None = None) -> Wh
     for words, mod in ((BEFORE_WORDS, "before"), (AFTER_WORDS, "after")):
         for word in words:
             if text.startswith(word + " "):
+                if word == "since":  # "since January": a month already begun
+                    tense = "past"
                 text = text[len(word) + 1 :]
                 modifier = mod
                 break
         if modifier:
             break
-    return _open(_resolve(text, anchor, tense), modifier)
+    try:
+        when = _resolve(text, anchor, tense)
+        if when is None:
+            when = _more(_PREP.sub("", text, count=1), anchor, tense)
+    except (ValueError, OverflowError):  # a date outside the calendar: not understood
+        return None
+    return _open(when, modifier)
 
 
 def _resolve(text: str, anchor: dt.date, tense: str | None) -> When | None:
@@ -237,7 +284,8 @@ def _resolve(text: str, anchor: dt.date, tense: str | None) -> When | None:
         num = _number(m["num"])
         if num is None:
             return None
-        return _shift(anchor, num, m["unit"], bool(m["approx"]))
+        shifted = _shift(anchor, num, m["unit"], bool(m["approx"]))
+        return _open(shifted, "before") if text.startswith("within") else shifted
     if m := _END.match(text):
         unit = m["unit"] or m["unit2"] or m["unit3"]
         if unit == "year":
@@ -260,11 +308,11 @@ def _resolve(text: str, anchor: dt.date, tense: str | None) -> When | None:
         mon = MONTH_NAMES.get(m["month"])
         if mon is None:
             return None
-        rel = m["rel"]
+        rel = m["rel"] or m["mid"]
         y = _month_near(anchor, mon, rel if rel in ("last", "next") else None, tense)
         if m["day"]:
             return _safe_day(y, mon, int(m["day"]))
-        if rel in ("early", "late") or (rel or "").startswith("mid"):
+        if rel in ("early", "late", "mid"):
             last = calendar.monthrange(y, mon)[1]
             lo, hi = {"early": (1, 10), "late": (21, last)}.get(rel, (11, 20))
             return days(dt.date(y, mon, lo), dt.date(y, mon, hi))
@@ -328,9 +376,11 @@ def _period(anchor: dt.date, pre: str | None, rel: str, unit: str) -> When | Non
     return year(anchor.year + offset)
 
 
-def _season(anchor: dt.date, rel: str, season: str, tense: str | None) -> When:
+def _season(anchor: dt.date, rel: str | None, season: str, tense: str | None) -> When:
     lo, hi = SEASONS[season]
     y = anchor.year
+    if rel in (None, "in", "early", "late"):
+        return _pick([season_interval(y + k, season) for k in (-1, 0, 1)], anchor, tense)
     if rel == "last":
         y -= 1
     elif rel == "next":
@@ -338,6 +388,151 @@ def _season(anchor: dt.date, rel: str, season: str, tense: str | None) -> When:
     elif rel == "this" and tense == "future" and anchor.month > hi and lo <= hi:
         y += 1
     return season_interval(y, season)
+
+
+def _pick(options: list[When], anchor: dt.date, tense: str | None) -> When:
+    """Of periods in time order, the one the tense points to (see the module docstring)."""
+    if tense == "future":
+        return next((w for w in options if w.last_day() >= anchor), options[-1])
+    if tense == "present":
+        for w in options:
+            if w.first_day() <= anchor <= w.last_day():
+                return w
+
+        def distance(w: When) -> int:
+            return min(abs((w.first_day() - anchor).days), abs((w.last_day() - anchor).days))
+
+        return min(options, key=distance)
+    return (
+        [w for w in options if w.first_day() <= anchor][-1]
+        if options[0].first_day() <= anchor
+        else options[0]
+    )
+
+
+def easter(y: int) -> dt.date:
+    """Western Easter Sunday (anonymous Gregorian algorithm)."""
+    a, b, c = y % 19, y // 100, y % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month_, day_ = divmod(h + l_ - 7 * m + 114, 31)
+    return dt.date(y, month_, day_ + 1)
+
+
+def _nth_weekday(y: int, mon: int, weekday_: int, n: int) -> dt.date:
+    """The n-th given weekday of a month (n = -1: the last)."""
+    if n > 0:
+        first = dt.date(y, mon, 1)
+        return first + dt.timedelta(days=(weekday_ - first.weekday()) % 7 + 7 * (n - 1))
+    last = dt.date(y, mon, calendar.monthrange(y, mon)[1])
+    return last - dt.timedelta(days=(last.weekday() - weekday_) % 7)
+
+
+def holiday(name: str, y: int) -> dt.date | None:
+    """The date of a named holiday in year ``y`` (US dates for US holidays), or None."""
+    name = re.sub(r"\s+", " ", clean(name).replace("saint ", "st ").replace("st. ", "st "))
+    name = name.replace("'", "").removeprefix("the ")
+    fixed = {
+        "christmas": (12, 25),
+        "christmas day": (12, 25),
+        "christmas eve": (12, 24),
+        "new years eve": (12, 31),
+        "new years day": (1, 1),
+        "new years": (1, 1),
+        "halloween": (10, 31),
+        "valentines day": (2, 14),
+        "boxing day": (12, 26),
+        "independence day": (7, 4),
+        "bastille day": (7, 14),
+        "st patricks day": (3, 17),
+    }
+    if name in fixed:
+        return dt.date(y, *fixed[name])
+    if name.startswith("thanksgiving"):
+        return _nth_weekday(y, 11, 3, 4)
+    if name in ("labor day", "labour day"):
+        return _nth_weekday(y, 9, 0, 1)
+    if name == "memorial day":
+        return _nth_weekday(y, 5, 0, -1)
+    if name.startswith("easter"):
+        return easter(y) + dt.timedelta(days=1 if name.endswith("monday") else 0)
+    if name == "good friday":
+        return easter(y) - dt.timedelta(days=2)
+    return None
+
+
+def _more(text: str, anchor: dt.date, tense: str | None) -> When | None:
+    """Holidays, seasons without a year, parts of periods, weekends, "the day before"."""
+    if m := _HOLIDAY.match(text):
+        if m["year"]:
+            d = holiday(m["name"], int(m["year"]))
+            return day(d) if d else None
+        dates = [holiday(m["name"], anchor.year + k) for k in (-1, 0, 1)]
+        return _pick([day(d) for d in dates if d], anchor, tense or "past")
+    if m := _SEASON.match(text):
+        when = _season(anchor, m["rel"], m["season"], tense)
+        q = m["q"] or (m["rel"] if m["rel"] in ("early", "late") else None)
+        if q:
+            lo = when.start
+            assert lo is not None
+            shift = {"early": 0, "mid": 1}.get(q, 2)
+            return When(Point(*add_months(lo.year, lo.month or 1, shift)))
+        return when
+    if m := _QUAL_PERIOD.match(text):
+        offset = {"last": -1, "next": 1, "this": 0}[m["rel"]]
+        if m["unit"] == "year":
+            lo, hi = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}[m["q"]]
+            y = anchor.year + offset
+            return When(Point(y, lo), Point(y, hi), interval=True)
+        y, mon = add_months(anchor.year, anchor.month, offset)
+        last = calendar.monthrange(y, mon)[1]
+        lo, hi = {"early": (1, 10), "mid": (11, 20), "late": (21, last)}[m["q"]]
+        return days(dt.date(y, mon, lo), dt.date(y, mon, hi))
+    if m := _END_OF.match(text):
+        if m["unit"]:
+            offset = {"last": -1, "next": 1}.get(m["rel"], 0)
+            if m["unit"] == "week":
+                return day(anchor + dt.timedelta(days=6 - anchor.weekday() + 7 * offset))
+            if m["unit"] == "month":
+                y, mon = add_months(anchor.year, anchor.month, offset)
+                return day(dt.date(y, mon, calendar.monthrange(y, mon)[1]))
+            return day(dt.date(anchor.year + offset, 12, 31))
+        if m["y2"]:
+            return day(dt.date(int(m["y2"]), 12, 31))
+        mon = MONTH_NAMES.get(m["month"])
+        if mon is None:
+            return None
+        y = int(m["year"]) if m["year"] else _month_near(anchor, mon, None, tense)
+        return day(dt.date(y, mon, calendar.monthrange(y, mon)[1]))
+    if m := _PART.match(text):
+        n = _NTH[m["nth"]]
+        size = 6 if m["unit"] == "half" else 3
+        if n * size > 12:
+            return None
+        rel = m["rel"]
+
+        def part(y: int) -> When:
+            return When(Point(y, size * (n - 1) + 1), Point(y, size * n), interval=True)
+
+        if rel:
+            return part(anchor.year + {"last": -1, "previous": -1, "next": 1}.get(rel, 0))
+        return _pick([part(anchor.year + k) for k in (-1, 0, 1)], anchor, tense or "past")
+    if _WEEKEND.match(text):
+        sat = anchor + dt.timedelta(days=(5 - anchor.weekday()) % 7)  # this week's Saturday
+        if anchor.weekday() == 6:
+            sat = anchor - dt.timedelta(days=1)
+        elif tense in ("past", None) and anchor.weekday() < 5:
+            sat -= dt.timedelta(weeks=1)
+        return days(sat, sat + dt.timedelta(days=1))
+    if m := _BEFORE_AFTER.match(text):
+        sign = -1 if m["dir"] in ("before", "earlier") else 1
+        return _shift(anchor, sign, m["unit"], False)
+    return None
 
 
 def season_interval(y: int, season: str) -> When:

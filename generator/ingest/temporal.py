@@ -34,6 +34,22 @@ DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _NUMWORDS = "|".join(sorted(relative.NUMBER_WORDS, key=len, reverse=True))
 _APPROX = "|".join(sorted(relative.APPROX_WORDS, key=len, reverse=True))
 _END = r"(?![\d%]|[.,]\d|:\d|\s*(?:%|percent\b|per cent\b))"
+_WD_PREFIX = rf"(?:(?:\b[Oo]n\s+)?(?P<wd>{WEEKDAY}),?\s+)?"
+# A year before one of these nouns is the date of that event: "the 2020 election".
+_EVENT_NOUN = re.compile(
+    r"\s+(?:[a-z]+[- ])?(?:elections?|votes?|referendum|census|campaigns?|budget|olympics|"
+    r"Olympics|Games|World\s+Cup|final|season|war|invasion|uprising|revolution|coup|crisis|"
+    r"crash|recession|earthquake|floods?|tsunami|hurricane|attacks?|bombings?|protests|riots|"
+    r"summit|talks|agreement|deal|accords?|law|treaty|ceasefire|levels|figures|report|survey|"
+    r"race|primary|primaries|midterms|pandemic|drought|heat\s*wave|wildfires?|"
+    r"outbreak|merger|takeover|ipo|IPO|deadline|target|peak)\b"
+)
+_SEASON_CONTEXT = re.compile(
+    r"(?i:\b(?:in|by|during|over|until|till|through|before|after|since|from)\s+$)"
+)
+_COUNT_CONTEXT = re.compile(
+    r"(?i:\b(?:about|around|some|nearly|almost|over|more than|roughly)\s*)$"
+)
 
 # Words before a month or year that make it a date rather than a name, verb or count.
 _DATE_CONTEXT = re.compile(
@@ -55,17 +71,67 @@ _NOT_YEAR_BEFORE = re.compile(
 RULES: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(rf"\b(?P<y>{YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)\b")),
     (
-        "dmy",
-        re.compile(rf"\b(?P<d>{DAYNUM})\s+(?:of\s+)?(?P<mon>{MONTH}),?\s+(?P<y>{YEAR})\b{_END}"),
+        "numeric",
+        re.compile(
+            rf"(?<![\d./-])(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>{YEAR})"
+            r"(?![\d/-]|\.\d)"
+        ),
     ),
-    ("mdy", re.compile(rf"\b(?P<mon>{MONTH})\s+(?P<d>{DAYNUM}),?\s+(?P<y>{YEAR})\b{_END}")),
+    (
+        "dmy",
+        re.compile(
+            rf"{_WD_PREFIX}\b(?P<d>{DAYNUM})\s+(?:of\s+)?(?P<mon>{MONTH}),?\s+(?P<y>{YEAR})\b{_END}"
+        ),
+    ),
+    (
+        "mdy",
+        re.compile(rf"{_WD_PREFIX}\b(?P<mon>{MONTH})\s+(?P<d>{DAYNUM}),?\s+(?P<y>{YEAR})\b{_END}"),
+    ),
+    (
+        "md_range",
+        re.compile(
+            rf"\b(?P<mon>{MONTH})\s+(?P<d>{DAYNUM})\s*(?:-|to|through|and)\s*(?P<d2>{DAYNUM})"
+            rf"(?:,?\s+(?P<y>{YEAR}))?\b(?![\d:%]|\s*(?:%|percent\b))"
+        ),
+    ),
+    (
+        "dm_range",
+        re.compile(
+            rf"\b(?P<d>{DAYNUM})\s*(?:-|to)\s*(?P<d2>{DAYNUM})\s+(?:of\s+)?(?P<mon>{MONTH})"
+            rf"(?:,?\s+(?P<y>{YEAR}))?\b{_END}"
+        ),
+    ),
+    ("year_range", re.compile(rf"(?<![\d.,/$-])\b(?P<y>{YEAR})\s*-\s*(?P<y2>{YEAR}|\d\d)\b{_END}")),
+    (
+        "holiday",
+        re.compile(
+            r"\b(?P<name>Christmas(?:\s+Day|\s+Eve)?|New\s+Year['\u2019]?s(?:\s+Day|\s+Eve)?|"
+            r"Halloween|Valentine['\u2019]?s\s+Day|Boxing\s+Day|Independence\s+Day|"
+            r"Bastille\s+Day|(?:St\.?|Saint)\s+Patrick['\u2019]?s\s+Day|Thanksgiving(?:\s+Day)?|"
+            r"Labou?r\s+Day|Memorial\s+Day|Easter(?:\s+Sunday|\s+Monday)?|Good\s+Friday)"
+            rf"(?:,?\s+(?P<y>{YEAR})\b)?(?!\s+[A-Z\d])"
+        ),
+    ),
+    (
+        "century",
+        re.compile(
+            r"(?i:\b(?:the\s+)?(?:(?P<q>early|mid|late)[- ])?(?P<n>1[0-9]|2[01])(?:st|nd|rd|th)"
+            r"[- ]century\b)"
+        ),
+    ),
     (
         "qual_my",
         re.compile(rf"(?i:\b(?P<q>early|mid|late))[- ](?P<mon>{MONTH})\s+(?P<y>{YEAR})\b{_END}"),
     ),
     ("my", re.compile(rf"\b(?P<mon>{MONTH})(?:\s+of)?,?\s+(?P<y>{YEAR})\b{_END}")),
-    ("dm", re.compile(rf"\b(?P<d>{DAYNUM})\s+(?:of\s+)?(?P<mon>{MONTH})\b(?!\s*,?\s*\d)")),
-    ("md", re.compile(rf"\b(?P<mon>{MONTH})\s+(?P<d>{DAYNUM})\b(?![\d:%]|,?\s+\d)")),
+    (
+        "dm",
+        re.compile(
+            rf"{_WD_PREFIX}(?:\bthe\s+)?\b(?P<d>{DAYNUM})\s+(?:of\s+)?(?P<mon>{MONTH})\b"
+            r"(?!\s*,?\s*\d)"
+        ),
+    ),
+    ("md", re.compile(rf"{_WD_PREFIX}\b(?P<mon>{MONTH})\s+(?P<d>{DAYNUM})\b(?![\d:%]|,?\s+\d)")),
     (
         "season",
         re.compile(
@@ -103,7 +169,34 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\s+(?:morning|afternoon|evening|night)|['’]s)?\b"
         ),
     ),
-    ("deictic", re.compile(r"(?i:\b(?:yesterday|today|tomorrow|tonight)\b)")),
+    (
+        "deictic",
+        re.compile(
+            r"(?i:\b(?:yesterday|today|tomorrow|tonight|last\s+night|"
+            r"this\s+(?:morning|afternoon|evening))\b)"
+        ),
+    ),
+    ("weekend", re.compile(r"(?i:\bthe\s+weekend\b)")),
+    (
+        "season_bare",
+        re.compile(
+            r"(?i:\b(?:the\s+)?"
+            r"(?:(?:early|mid|late)[- ]?)?(?:spring|summer|autumn|fall|winter)\b)(?!\s+of\b)"
+        ),
+    ),
+    (
+        "qual_rel",
+        re.compile(r"(?i:\b(?P<q>early|mid|late)[- ](?:last|next|this)\s+(?:year|month)\b)"),
+    ),
+    (
+        "part",
+        re.compile(
+            r"(?i:\b(?:the\s+)?(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+"
+            r"(?:quarter\b(?:\s+of\s+(?:the\s+)?(?:last|next|this|current|previous)\s+year\b)?|"
+            r"half\s+of\s+(?:the\s+)?(?:last|next|this|current|previous)\s+year\b))"
+            r"(?!\s+of\b)"
+        ),
+    ),
     ("period", re.compile(r"(?i:\b(?:earlier|later)\s+this\s+(?:week|month|year)\b)")),
     ("period", re.compile(r"(?i:\b(?:last|next|this|coming)\s+(?:week|weekend|month|year)\b)")),
     (
@@ -128,8 +221,12 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
         "end",
         re.compile(
             r"(?i:\b(?:the\s+)?(?:year|month|week)['’]s\s+end\b|\b(?:the\s+)?end\s+of\s+"
-            r"(?:the|this)\s+(?:year|month|week)\b|\byear[- ]end\b)"
+            r"(?:the|this|last|next)\s+(?:year|month|week)\b|\byear[- ]end\b)"
         ),
+    ),
+    (
+        "end",
+        re.compile(rf"\b(?i:the\s+)?(?i:end)\s+of\s+(?:{MONTH}(?:\s+{YEAR})?|{YEAR})\b{_END}"),
     ),
     # -- relative to the story: the last date mentioned before ---------------------------------
     (
@@ -143,6 +240,13 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
         "story",
         re.compile(
             r"(?i:\bthe\s+(?:following|next|previous|preceding|same)\s+(?:day|week|month|year)\b)"
+        ),
+    ),
+    (
+        "story",
+        re.compile(
+            r"(?i:\bthe\s+(?:day|week|month|year)\s+(?:before|after|earlier|later)\b)"
+            r"(?!\s+(?:the|a|an|his|her|their|its|this|that|[\w-]+'s)\b)"
         ),
     ),
     # -- vague: kept, never dated ------------------------------------------------------------
@@ -159,7 +263,8 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
 
 _MODIFIER_BEFORE = re.compile(
     r"(?i:\b(?P<w>no\s+later\s+than|ahead\s+of|prior\s+to|before|by|until|till|as\s+early\s+as|"
-    r"after|since|around|about|circa|approximately|c\.|some\s+time\s+in|sometime\s+in))\s+$"
+    r"after|since|through|around|about|circa|approximately|c\.|some\s+time\s+in|"
+    r"sometime\s+in))\s+$"
 )
 _MODIFIERS = {
     "before": "before",
@@ -171,6 +276,7 @@ _MODIFIERS = {
     "no later than": "before",
     "after": "after",
     "since": "after",
+    "through": "before",
     "as early as": "after",
     "around": "approximate",
     "about": "approximate",
@@ -207,6 +313,63 @@ class DateMention:
 
 def tense_of(sentence: str) -> str:
     return "future" if _FUTURE.search(sentence) else "past"
+
+
+# Tense markers for :func:`tense_at`. A modal or "be due/set/expected to" starts a future verb
+# group that runs over its auxiliaries ("would be lifted"), so a participle inside it is not
+# read as a past tense.
+_FUT_MARK = re.compile(
+    r"(?i:\b(?:will|won't|shall|would|could|might|(?-i:may)|must|should|'ll|going\s+to|"
+    r"(?:is|are|be)\s+(?:due|set|scheduled|expected|planned|slated|poised)|due\s+to|set\s+to|"
+    r"set\s+for|scheduled|expects?|expected\s+to|plans?\s+to|planned|aims?\s+to|hopes?\s+to|"
+    r"intends?\s+to|upcoming|(?:is|are)\s+to)\b(?:\s+(?:not|n't|be|have|been|also|likely|"
+    r"probably|only|then|still|soon|now|again|finally)\b)*(?:\s+\w+)?)"
+)
+_PAST_MARK = re.compile(
+    r"(?i:\b(?:was|were|had|did|said|told|ago|began|met|took|made|came|went|saw|gave|found|left|"
+    r"held|won|lost|fell|rose|led|fled|broke|spoke|wrote|thought|knew|struck|sent|spent|built|"
+    r"brought|bought|caught|fought|sought|taught|stood|kept|felt|paid|sold|shot|became|ran|"
+    r"grew|drew|flew|threw|chose|froze|woke|wore|swore|tore|forgot|got|hid|rode|drove|shook|"
+    r"died|[a-z]+[^e\W]ed|[a-z]*[a-z]ied)\b)"
+)
+_NOT_PAST = {"need", "indeed", "hundred", "speed", "united", "proceed", "exceed", "succeed"}
+_CLAUSE = re.compile(r"[,;:()\[\]]|\s-\s|\s--\s")
+
+
+def _markers(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    fut = [(m.start(), m.end(), "future") for m in _FUT_MARK.finditer(text, lo, hi)]
+    out = list(fut)
+    for m in _PAST_MARK.finditer(text, lo, hi):
+        if m.group(0).lower() in _NOT_PAST:
+            continue
+        if not any(a <= m.start() < b for a, b, _ in fut):
+            out.append((m.start(), m.end(), "past"))
+    return out
+
+
+def tense_at(text: str, start: int, end: int) -> str:
+    """The tense that governs the date at ``text[start:end]``: the nearest tense marker in its
+    clause, else in its sentence; "present" when there is none (resolvers then take the
+    nearest month, season or holiday)."""
+    s_lo = 0
+    for m in _SENTENCE_END.finditer(text, 0, start):
+        s_lo = m.end()
+    m = _SENTENCE_END.search(text, end)
+    s_hi = m.start() + 1 if m else len(text)
+    c_lo = s_lo
+    for m in _CLAUSE.finditer(text, s_lo, start):
+        c_lo = m.end()
+    m = _CLAUSE.search(text, end, s_hi)
+    c_hi = m.start() if m else s_hi
+    for lo, hi in ((c_lo, c_hi), (s_lo, s_hi)):
+        found = [x for x in _markers(text, lo, hi) if x[0] < start or x[0] >= end]
+        if found:
+
+            def gap(x: tuple[int, int, str]) -> int:
+                return max(0, start - x[1]) if x[0] < start else x[0] - end
+
+            return min(found, key=gap)[2]
+    return "present"
 
 
 def sentence_around(text: str, start: int, end: int) -> str:
@@ -306,17 +469,29 @@ class DateFinder:
             return m["mon"] not in ("May", "March") or ctx["w"].lower() not in _WEAK_CONTEXT
         if kind in ("md", "dm") and m["mon"] in ("May", "March", "Mar"):
             return True
-        if kind == "year":
+        if kind in ("year", "year_range"):
             if _NOT_YEAR_BEFORE.search(before):
                 return False
+            if _EVENT_NOUN.match(text, m.end()) or text.startswith("'s", m.end()):
+                return True  # "the 2020 election", "2023's floods"
             after = text[m.end() : m.end() + 12]
+            if _COUNT_CONTEXT.search(before) and re.match(r"\s+[a-z]", after):
+                return False  # "about 2000 protesters"
             if re.match(r"\s*(?:[,.;:)!?\"']|$|and\b|or\b|to\b|-\s*\d)", after) and not re.match(
                 r"[.,]\d", after
             ):
                 return True
             return bool(_DATE_CONTEXT.search(before))
+        if kind == "weekday" and re.search(r"(?i:\b(?:a|an|every|each|any|one)\s+)$", before):
+            return False  # "falls on a Thursday", "every Friday": no particular day
         if kind == "in_n":
-            return tense_of(sentence_around(text, m.start(), m.end())) == "future"
+            if m.group(0).lower().startswith("within"):
+                return True
+            return tense_at(text, m.start(), m.end()) == "future"
+        if kind == "season_bare":  # "in the fall", never "prices fall"
+            return bool(_SEASON_CONTEXT.search(before))
+        if kind == "holiday" and m["name"] == "Easter" and not m["y"]:
+            return bool(_MONTH_CONTEXT.search(before))  # "Easter" alone is often a name part
         return True
 
     # -- giving it a value -----------------------------------------------------------------------
@@ -325,14 +500,18 @@ class DateFinder:
     ) -> DateMention | None:
         modifier = None
         mod = _MODIFIER_BEFORE.search(text, max(0, start - 20), start)
+        word = re.sub(r"\s+", " ", mod["w"].lower()) if mod else ""
         if mod and kind not in ("vague", "story", "ago", "in_n"):
-            modifier = _MODIFIERS[re.sub(r"\s+", " ", mod["w"].lower())]
+            modifier = _MODIFIERS[word]
             start = mod.start()
         q = m.groupdict().get("q")
         if q and not modifier:
             modifier = _QUAL[q.lower().rstrip("-")]
-        sentence = sentence_around(text, start, end)
-        tense = tense_of(sentence)
+        tense = tense_at(text, start, end)
+        if word in ("since", "after") and tense == "present":
+            tense = "past" if word == "since" else "future"
+        elif word in ("until", "till", "by", "through") and tense == "past":
+            tense = "present"  # "postponed until April": a bound usually lies ahead
         if kind == "weekday" and "'s" in m.group(0) and text[start:].lower().startswith("on "):
             start += 3  # "on Saturday's meeting": the expression is "Saturday's meeting"
         span = text[start:end]
@@ -340,7 +519,58 @@ class DateFinder:
         resolved_kind = "absolute"
         if kind == "vague":
             return DateMention(span, start, end, None, None, "vague", "vague", tense)
-        if kind in ("iso", "dmy", "mdy"):
+        if kind == "numeric":
+            a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
+            # Slashes and hyphens read month first (US wire style) unless the first number
+            # cannot be a month; dots read day first (European style) likewise.
+            month_first = m["sep"] != "."
+            if a > 12 or (b <= 12 and not month_first and a <= 12):
+                month_first = False
+            if b > 12:
+                month_first = True
+            mon, d = (a, b) if month_first else (b, a)
+            try:
+                parsed = dt.date(y, mon, d)
+            except ValueError:
+                return None
+            when = When(Point(parsed.year, parsed.month, parsed.day))
+        elif kind == "holiday" and m["y"]:
+            hday = relative.holiday(m["name"], int(m["y"]))
+            if hday is None:
+                return None
+            when = When(Point(hday.year, hday.month, hday.day))
+        elif kind == "century":
+            base = (int(m["n"]) - 1) * 100
+            lo, hi = {"early": (0, 39), "mid": (40, 69), "late": (70, 99)}.get(
+                (q or "").lower(), (0, 99)
+            )
+            when = _interval(Point(base + lo), Point(base + hi))
+        elif kind == "year_range":
+            y = int(m["y"])
+            y2 = int(m["y2"]) if len(m["y2"]) == 4 else y // 100 * 100 + int(m["y2"])
+            if y2 <= y:
+                return None
+            when = _interval(Point(y), Point(y2))
+        elif kind in ("md_range", "dm_range"):
+            d1, d2 = (int(re.match(r"\d+", m[g]).group(0)) for g in ("d", "d2"))  # type: ignore[union-attr]
+            if d2 <= d1:
+                return None
+            mon = _month_num(m["mon"])
+            if m["y"]:
+                y = int(m["y"])
+            elif self.published is not None:
+                y = relative._month_near(self.published, mon, None, tense)
+                resolved_kind = "relative"
+            else:
+                return DateMention(span, start, end, None, None, modifier, "relative", tense)
+            try:
+                when = When(
+                    Point(y, mon, d1), Point(y, mon, dt.date(y, mon, d2).day), interval=True
+                )
+                dt.date(y, mon, d1)
+            except ValueError:
+                return None
+        elif kind in ("iso", "dmy", "mdy"):
             y, mon, d = int(m["y"]), _month_num(m["mon"]) if kind != "iso" else int(m["m"]), m["d"]
             order = "DMY" if kind == "dmy" else "MDY" if kind == "mdy" else "YMD"
             day = int(re.match(r"\d+", d).group(0))  # type: ignore[union-attr]
@@ -393,13 +623,17 @@ class DateFinder:
         else:
             resolved_kind = "story" if kind == "story" else "relative"
             anchor_when = self.last if kind == "story" else None
-            expr = span
+            expr = text[m.start() : end]  # the modifier is applied below
+            if m.groupdict().get("wd"):  # "Friday, March 22": the date says it all
+                expr = text[m.end("wd") : end].lstrip(", ")
             if anchor_when is not None:
                 when = relative.resolve(expr, anchor_when.first_day(), tense=tense)
                 if when is not None:
                     when = _coarsen(when, anchor_when.precision)
             elif self.published is not None:
                 when = relative.resolve(expr, self.published, tense=tense)
+            elif re.search(r"\d{4}", expr):  # names its year: no anchor needed
+                when = relative.resolve(expr, dt.date(2000, 1, 1), tense=tense)
             else:
                 return DateMention(span, start, end, None, None, modifier, resolved_kind, tense)
             if when is None:
