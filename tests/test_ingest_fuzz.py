@@ -21,7 +21,7 @@ WORDS = (
     "January March May Sept. Dec 3 3rd 15 31 29 2024 1999 2030 00 12/31/2024 31.12.2024 "
     "2019-21 3-5 Q3 first second third quarter half of spring fall winter 1990s 19th century "
     "Christmas Easter Thanksgiving New Year's Eve end year month week fiscal said will would "
-    "could was $2022 2,022 Room Act , . ; - — ( ) ’ \" \n"
+    'could was $2022 2,022 Room Act , . ; - — ( ) ’ " \n'
 ).split(" ")
 
 phrases = st.lists(st.sampled_from(WORDS), max_size=40).map(" ".join)
