@@ -27,15 +27,15 @@ from pathlib import Path
 import jinja2
 
 from . import deps, routes
-from .cache import BuildCache, code_digest, digest
-from .config import Config
+from .cache import BuildCache, code_digest, digest, input_stamp
+from .config import CONFIG_FILE, Config
 from .content import line_in_file, load_content
 from .errors import DossierError, Problem, Problems
 from .exports import exports
 from .markup import Markup
-from .output import WriteStats, write_site
+from .output import WriteStats, existing_files, write_site
 from .pages import Page, plan
-from .render import make_environment, render_page
+from .render import PACKAGE_TEMPLATES, make_environment, render_page
 from .site import Site, assemble
 
 PACKAGE_STATIC = Path(__file__).parent / "static"
@@ -74,7 +74,7 @@ class Rendered:
     """A whole site: output path → bytes."""
 
     files: Mapping[str, bytes]
-    site: Site
+    site: Site | None  # None when nothing had to be done (no input changed)
     pages: list[Page]
     warnings: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -226,7 +226,18 @@ class Builder:
         self.cache = BuildCache(Path(folder) if folder is not None else None)
         self._env: jinja2.Environment | None = None
         self._env_dirs: tuple = ()
-        self.markup = Markup(self.cache.markdown)
+        self._markup: Markup | None = None
+
+    @property
+    def markup(self) -> Markup:
+        if self._markup is None:
+            self._markup = Markup(self.cache.markdown)
+        return self._markup
+
+    @markup.setter
+    def markup(self, value: Markup) -> None:
+        self._markup = value
+        self._env = None
 
     def environment(self) -> jinja2.Environment:
         dirs = [self.config.path("templates_dir")]
@@ -314,18 +325,92 @@ class Builder:
         )
         return rendered, kept
 
+    def input_stamp(self) -> tuple[str, bool]:
+        """How every input of the build looks on disk (see ``cache.input_stamp``)."""
+        config = self.config
+        folders = [
+            config.content,
+            config.path("templates_dir"),
+            config.path("static_dir"),
+            PACKAGE_TEMPLATES,
+            PACKAGE_STATIC,
+        ]
+        return input_stamp(folders, [config.root / CONFIG_FILE], repr(config))
+
+    def output_intact(self) -> bool:
+        """``output/`` holds exactly the files the last build wrote, each as it left them."""
+        stats = self.cache.manifest.stats
+        out = self.config.output
+        for path, known in stats.items():
+            try:
+                st = os.stat(out / path)
+            except OSError:
+                return False
+            if known != (st.st_size, st.st_mtime_ns, st.st_ino):
+                return False
+        found = existing_files(out)
+        return all(p in stats or p.startswith(SEARCH_DIR + "/") for p in found)
+
     def build(self, search: bool | None = None, write_cache: bool = True) -> BuildResult:
-        """Render what changed and bring ``output/`` up to date; then index it for search."""
-        rendered, kept = self.render()
+        """Render what changed and bring ``output/`` up to date; then index it for search.
+
+        When no input changed since the last build (same whole-input stamp) and ``output/``
+        is exactly as that build left it, there is nothing to do: the site is not even read.
+        """
         timer = Timer()
+        stamp, racy = timer.stage("stamp", self.input_stamp)
+        manifest = self.cache.manifest
+        if not racy and manifest.stamp == stamp and timer.stage("check", self.output_intact):
+            return self._nothing_to_do(search, timer)
+        rendered, kept = self.render()
         timer.timings.update(rendered.timings)
         files = rendered.files.memory  # type: ignore[attr-defined]
         out = self.config.output
         keep = (SEARCH_DIR + "/",)
         stats = timer.stage("write", write_site, out, files, keep, True, kept)
         self._record(files, kept)
+        manifest.stamp = stamp if self._settled(stamp, racy) else ""
+        manifest.warnings = list(rendered.warnings)
         if write_cache:
             timer.stage("cache", self.cache.save)
+        want_search = self.config.search if search is None else search
+        note = timer.stage("search", index_search, out) if want_search else "off"
+        if not want_search:
+            shutil.rmtree(out / SEARCH_DIR, ignore_errors=True)
+        return BuildResult(rendered, stats, timer.timings, note)
+
+    def _settled(self, stamp: str, racy: list[Path]) -> bool:
+        """May ``stamp`` (taken as this build began) stand for what the build read?
+
+        Racy inputs (changed just before the build) could change again within the same
+        clock tick without their stat showing it. Once the build is over, they are settled
+        if nothing changed (the same stamp, now with no racy input) and each racy content
+        file still holds the bytes the build read."""
+        if not racy:
+            return True
+        again, still = self.input_stamp()
+        if again != stamp or still:
+            return False
+        content = self.config.content
+        digests = self.cache.documents.digests
+        for file in racy:
+            if not file.is_relative_to(content):
+                return False  # a template, asset or the config: not hashed by the build
+            rel = file.relative_to(self.config.root).as_posix()
+            try:
+                data = file.read_bytes()
+            except OSError:
+                return False
+            if rel in digests and digests[rel] != digest(data):
+                return False
+        return True
+
+    def _nothing_to_do(self, search: bool | None, timer: Timer) -> BuildResult:
+        manifest = self.cache.manifest
+        out = self.config.output
+        files = SiteFiles({}, set(manifest.stats), out)
+        rendered = Rendered(files, None, [], list(manifest.warnings), timer.timings, 0)
+        stats = WriteStats(unchanged=len(manifest.stats))
         want_search = self.config.search if search is None else search
         note = timer.stage("search", index_search, out) if want_search else "off"
         if not want_search:
@@ -353,6 +438,7 @@ class Builder:
         """Trust nothing on disk: the next build renders every page."""
         self.cache.manifest.fingerprints.clear()
         self.cache.manifest.exports.clear()
+        self.cache.manifest.stamp = ""
 
 
 def render_site(config: Config, markup: Markup | None = None) -> Rendered:

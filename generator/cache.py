@@ -56,6 +56,56 @@ def _stat_key(st: os.stat_result) -> tuple:
     return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
 
 
+def _stamp_folder(h, folder: Path, oldest: float, racy: list[Path]) -> None:
+    """Feed every file under ``folder`` (path, size, mtime, inode, ctime) to ``h``; list in
+    ``racy`` those changed so recently that a later change might leave their stat the same."""
+    stack = [str(folder)]
+    entries: list[tuple[str, tuple]] = []
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as it:
+                for entry in it:
+                    if entry.is_dir():
+                        stack.append(entry.path)
+                        continue
+                    try:
+                        st = entry.stat()
+                    except OSError:
+                        continue
+                    entries.append((entry.path, _stat_key(st)))
+                    if st.st_mtime > oldest:
+                        racy.append(Path(entry.path))
+        except OSError:
+            continue
+    entries.sort()
+    h.update(repr((str(folder), entries)).encode())
+
+
+def input_stamp(folders: list[Path], files: list[Path], extra: str) -> tuple[str, list[Path]]:
+    """A digest of how every input looks on disk (each file's path, size, mtime, inode and
+    ctime under ``folders``, and ``files``) with ``extra`` and the generator's code; and the
+    racy inputs: changed within ``RACY_SECONDS``, so a further change in the same clock tick
+    could leave their stat as it is (a stamp with racy inputs is not trusted as it is).
+    Content changes show in the mtime (ctime also moves on renames and ``touch``)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{code_digest()}\0{extra}\0".encode())
+    oldest = time.time() - RACY_SECONDS
+    racy: list[Path] = []
+    for folder in folders:
+        _stamp_folder(h, folder, oldest, racy)
+    for file in files:
+        try:
+            st = file.stat()
+        except OSError:
+            h.update(f"{file}\0-\0".encode())
+            continue
+        h.update(f"{file}\0{_stat_key(st)}\0".encode())
+        if st.st_mtime > oldest:
+            racy.append(file)
+    return h.hexdigest(), racy
+
+
 class DocumentCache:
     """Parsed content files by path; a file is re-read only when its bytes changed.
 
@@ -137,18 +187,45 @@ class Manifest:
     stats: dict[str, tuple] = field(default_factory=dict)  # path -> (size, mtime_ns, ino)
     exports: dict[str, str] = field(default_factory=dict)  # export path -> fingerprint
     template_refs: dict[str, set[str]] = field(default_factory=dict)  # source digest -> refs
+    stamp: str = ""  # input_stamp() of the inputs the last build read ("" when racy)
+    warnings: list[Problem] = field(default_factory=list)  # the last build's warnings
 
 
 class BuildCache:
-    """All of the above, loaded from and saved to one folder (``None``: memory only)."""
+    """All of the above, loaded from and saved to one folder (``None``: memory only).
+
+    The manifest is read at once; the (large) document and Markdown caches only when a
+    build first needs them, so a rebuild with nothing to do never reads them."""
 
     def __init__(self, folder: Path | None):
         self.folder = folder
-        self.documents = DocumentCache()
-        self.markdown = MarkdownCache()
+        self._documents: DocumentCache | None = None
+        self._markdown: MarkdownCache | None = None
         self.manifest = Manifest()
         self.manifest_dirty = False
         self.load()
+
+    @property
+    def documents(self) -> DocumentCache:
+        if self._documents is None:
+            entries = self._read("documents")
+            self._documents = DocumentCache(entries if isinstance(entries, dict) else None)
+        return self._documents
+
+    @documents.setter
+    def documents(self, value: DocumentCache) -> None:
+        self._documents = value
+
+    @property
+    def markdown(self) -> MarkdownCache:
+        if self._markdown is None:
+            markdown = self._read("markdown")
+            self._markdown = MarkdownCache(markdown if isinstance(markdown, dict) else {})
+        return self._markdown
+
+    @markdown.setter
+    def markdown(self, value: MarkdownCache) -> None:
+        self._markdown = value
 
     def _file(self, name: str) -> Path:
         assert self.folder is not None
@@ -177,10 +254,7 @@ class BuildCache:
             raise
 
     def load(self) -> None:
-        entries = self._read("documents")
-        self.documents = DocumentCache(entries if isinstance(entries, dict) else None)
-        markdown = self._read("markdown")
-        self.markdown = MarkdownCache(markdown if isinstance(markdown, dict) else {})
+        self._documents = self._markdown = None
         manifest = self._read("manifest")
         self.manifest = manifest if isinstance(manifest, Manifest) else Manifest()
 
@@ -189,12 +263,12 @@ class BuildCache:
         if self.folder is None:
             return
         try:
-            if self.documents.dirty:
-                self._write("documents", self.documents.entries)
-                self.documents.dirty = False
-            if self.markdown.dirty:
-                self._write("markdown", dict(self.markdown))
-                self.markdown.dirty = False
+            if self._documents is not None and self._documents.dirty:
+                self._write("documents", self._documents.entries)
+                self._documents.dirty = False
+            if self._markdown is not None and self._markdown.dirty:
+                self._write("markdown", dict(self._markdown))
+                self._markdown.dirty = False
             if self.manifest_dirty:
                 self._write("manifest", self.manifest)
                 self.manifest_dirty = False

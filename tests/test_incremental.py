@@ -260,3 +260,55 @@ def test_corrupt_cache_is_ignored(site: Path):
     shutil.rmtree(config.output)
     build(config, search=False)
     assert tree(config.output) == expected
+
+
+def age_inputs(root: Path, seconds: float = 3600) -> None:
+    """Date every input back, as if written long before the build (no racy stat)."""
+    import os
+    import time
+
+    past = time.time() - seconds
+    for p in [root / "dossier.toml", *root.rglob("*")]:
+        if p.exists() and "output" not in p.parts and ".dossier-cache" not in p.parts:
+            os.utime(p, (past, past))
+
+
+def test_unchanged_inputs_and_output_mean_nothing_to_do(site: Path, tmp_path: Path):
+    age_inputs(site)
+    config = load_config(site)
+    build(config, search=False)
+    before = tree(config.output)
+    again = build(config, search=False)  # a new Builder, reading only the manifest
+    assert again.rendered.site is None  # the content was not even read
+    assert again.rendered.rendered == 0 and again.stats.written == 0
+    assert sorted(again.rendered.files) == sorted(before)
+    assert again.rendered.files["index.html"] == before["index.html"]
+    assert tree(config.output) == before
+
+    # a stray file in output/, or a page changed behind the builder's back: a real build
+    (config.output / "stray.html").write_text("x")
+    page = config.output / "dossiers" / "invasion" / "index.html"
+    page.write_bytes(b"scribbled")
+    fixed = build(config, search=False)
+    assert fixed.rendered.site is not None
+    assert tree(config.output) == before
+
+    # an edit, even one dated back: a real build
+    dossier = site / "content" / "dossiers" / "invasion.md"
+    text = dossier.read_text()
+    dossier.write_text(text.replace("Russia launches", "Russia Launches"))
+    age_inputs(site)
+    edited = build(config, search=False)
+    assert edited.rendered.site is not None
+    assert tree(config.output) == clean_build(site, tmp_path)
+
+
+def test_inputs_changed_just_before_a_build_are_checked_again(site: Path):
+    config = load_config(site)
+    dossier = site / "content" / "dossiers" / "invasion.md"
+    dossier.write_text(dossier.read_text() + "\nSaved just now.\n")
+    build(config, search=False)  # an input written a moment ago: racy, no stamp kept
+    assert Builder(config).cache.manifest.stamp == ""
+    age_inputs(site)
+    build(config, search=False)
+    assert Builder(config).cache.manifest.stamp != ""
