@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ..names import name_key, slugify
 from . import events as ev
 from . import quotes as qt
-from .entities import Mention, Registry, clean_mentions, raw_entities
+from .entities import Mention, Registry, byline_author, clean_mentions, raw_entities
 from .normalize import Normalized, normalize, split_sentences
 from .readers import Article, Block
 from .temporal import DateFinder, DateMention
@@ -93,6 +93,11 @@ def _ner_part(part: _Part) -> bool:
 def _analyse(
     article: Article, parts: list[_Part], ents: list, registry: Registry, slug: str, spacy: bool
 ) -> Extraction:
+    if not article.author:  # "By Jane Doe, Reuters": the writers are the source, not actors
+        for block in article.blocks[:3]:
+            if author := byline_author(block.text):
+                article.author = author
+                break
     ner_parts = [p for p in parts if _ner_part(p)]
     analysed = [(p.index, p.norm.text, p.span, e) for p, e in zip(ner_parts, ents, strict=True)]
     mentions = clean_mentions(analysed, registry, article.text)
