@@ -202,16 +202,35 @@ def load_pipeline(model: str, registry: Registry, log: Callable[[str], None] | N
     return nlp
 
 
+CHUNK = 20_000  # characters
+
+
 def raw_entities(nlp, texts: list[str], n_process: int = 1) -> list[list[tuple[int, int, str]]]:
     """(start, end, label) per text; rules only when ``nlp`` is None."""
     if nlp is None:
         return [rule_entities(t) for t in texts]
-    out = []
-    kwargs = {"batch_size": 128}
+    # Very long blocks go to the model in pieces cut at whitespace (spaCy refuses texts over
+    # nlp.max_length, and memory grows with the text); offsets are put back together.
+    pieces: list[str] = []
+    owner: list[tuple[int, int]] = []  # (text index, offset of the piece in it)
+    for i, text in enumerate(texts):
+        pos = 0
+        while len(text) - pos > CHUNK:
+            cut = text.rfind(". ", pos + CHUNK // 2, pos + CHUNK)
+            cut = cut + 2 if cut != -1 else text.rfind(" ", pos + CHUNK // 2, pos + CHUNK) + 1
+            if cut <= pos:
+                cut = pos + CHUNK
+            pieces.append(text[pos:cut])
+            owner.append((i, pos))
+            pos = cut
+        pieces.append(text[pos:])
+        owner.append((i, pos))
+    out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+    kwargs = {"batch_size": 256}
     if n_process > 1:
         kwargs["n_process"] = n_process
-    for doc in nlp.pipe(texts, **kwargs):
-        out.append([(e.start_char, e.end_char, e.label_) for e in doc.ents])
+    for (i, offset), doc in zip(owner, nlp.pipe(pieces, **kwargs), strict=True):
+        out[i].extend((e.start_char + offset, e.end_char + offset, e.label_) for e in doc.ents)
     return out
 
 

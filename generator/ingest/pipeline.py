@@ -89,6 +89,8 @@ def _digests(path: Path) -> tuple[str, str]:
     return digest, writer.sha256(text)
 
 
+_EMPTY_KEY = writer.sha256(b"")  # empty files are reported as such, not as duplicates
+
 # -- analysis in one process or two -----------------------------------------------------------
 
 _WORKER: dict = {}
@@ -238,7 +240,7 @@ def ingest(
         except OSError as exc:
             report.problems.append(Problem(str(path), f"cannot read: {exc.strerror or exc}"))
             continue
-        owner = owners.setdefault(key, rel)
+        owner = owners.setdefault(key, rel) if key != _EMPTY_KEY else rel
         if owner != rel:
             report.duplicates.append((path, root / owner))
             continue

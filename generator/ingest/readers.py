@@ -75,18 +75,37 @@ class Article:
 # -- decoding ---------------------------------------------------------------------------------
 
 
+_CONTROL = bytes(c for c in range(32) if c not in (9, 10, 11, 12, 13, 27))
+
+
 def decode(data: bytes, path: Path) -> str:
-    """UTF-8 (with or without BOM), else cp1252; binary files are refused."""
-    if b"\x00" in data[:4096]:
+    """UTF-16 with a BOM, UTF-8 (with or without BOM), else cp1252, else Latin-1.
+
+    Binary files (more than 5% control bytes in the first 4 KB) are refused; stray NUL
+    characters in a text file are dropped.
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16").replace("\x00", "")
+        except UnicodeDecodeError:
+            raise ReadError("looks like UTF-16 but does not decode as it") from None
+    sample = data[:4096]
+    if sample and len(sample.translate(None, _CONTROL)) < 0.95 * len(sample):
         raise ReadError("looks like a binary file, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise ReadError(f"cannot decode as UTF-8 or cp1252: {exc}") from None
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding).replace("\x00", "")
+        except UnicodeDecodeError:
+            pass
+    return data.decode("latin-1").replace("\x00", "")  # every byte is a Latin-1 character
+
+
+def yaml_message(exc: Exception) -> str:
+    """A YAML error on one line: "line 3: expected ',' or ']'"."""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    mark = getattr(exc, "problem_mark", None)
+    where = f"line {mark.line + 1}: " if mark is not None else ""
+    return where + " ".join(str(problem).split())
 
 
 def sidecar_for(path: Path) -> Path | None:
@@ -121,14 +140,16 @@ def read_sidecar(path: Path) -> dict[str, str]:
         try:
             data = json.loads(text)
         except ValueError as exc:
-            raise ReadError(f"sidecar {path.name}: bad JSON: {exc}") from None
+            raise ReadError(
+                f"sidecar {path.name}: bad JSON: {' '.join(str(exc).split())}"
+            ) from None
     else:
         import yaml
 
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            raise ReadError(f"sidecar {path.name}: bad YAML: {exc}") from None
+            raise ReadError(f"sidecar {path.name}: bad YAML: {yaml_message(exc)}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -284,7 +305,7 @@ def read_md(path: Path, text: str) -> tuple[str, int | None, list[Block], dict]:
         try:
             loaded = yaml.safe_load(m.group(1))
         except yaml.YAMLError as exc:
-            raise ReadError(f"bad front matter: {exc}") from None
+            raise ReadError(f"bad front matter: {yaml_message(exc)}") from None
         if isinstance(loaded, dict):
             meta = loaded
         offset = m.end()
