@@ -1,6 +1,7 @@
 """Ingest throughput in words per second, end to end, on generated articles.
 
     .venv/bin/python benchmarks/bench_ingest.py [--count 1000] [--runs 3] [--workers 2]
+    .venv/bin/python benchmarks/bench_ingest.py --messy 3000   # robustness: one messy batch
 
 Each run ingests the same generated articles into a fresh site root (reading, dates, names,
 events, quotes, writing dossiers and stubs), in a fresh process so model loading is counted
@@ -22,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from make_articles import make  # noqa: E402
+from make_articles import make, make_messy  # noqa: E402
 
 RUN = """
 import json, sys, time
@@ -33,7 +34,8 @@ pipeline.POOL_MIN = 48 if {workers} > 1 else 10**9
 t = time.perf_counter()
 report = pipeline.ingest(Config(root=Path(sys.argv[1])), log=lambda m: None, progress=False)
 print(json.dumps({{"seconds": time.perf_counter() - t, "written": len(report.written),
-                  "problems": len(report.problems)}}))
+                  "problems": len(report.problems), "duplicates": len(report.duplicates),
+                  "messages": sorted({{p.message.split(":")[0] for p in report.problems}})}}))
 """
 
 
@@ -42,7 +44,11 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2, choices=(1, 2))
+    parser.add_argument("--messy", type=int, metavar="N", help="ingest N messy files once")
     args = parser.parse_args()
+    if args.messy:
+        messy(args.messy, args.workers)
+        return
     base = Path(tempfile.mkdtemp(prefix="dossier-bench-"))
     try:
         words = make(base / "articles", args.count)
@@ -69,6 +75,35 @@ def main() -> None:
             shutil.rmtree(root)
         median = statistics.median(rates)
         print(f"median: {median:,.0f} words/s total, {median / args.workers:,.0f} per process")
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def messy(count: int, workers: int) -> None:
+    """One batch of messy files: every file must be written or reported, nothing may crash."""
+    base = Path(tempfile.mkdtemp(prefix="dossier-messy-"))
+    try:
+        stats = make_messy(base / "seeds", count)
+        (base / "content").mkdir()
+        print(f"{count} messy files, {stats['words']} words; {workers} process(es)")
+        out = subprocess.run(
+            [sys.executable, "-c", RUN.format(workers=workers), str(base)],
+            capture_output=True,
+            text=True,
+            cwd=HERE.parent,
+        )
+        if out.returncode != 0:
+            print(out.stderr)
+            raise SystemExit(f"ingest crashed (exit {out.returncode})")
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        accounted = result["written"] + result["problems"] + result["duplicates"]
+        print(
+            f"{result['seconds']:.1f} s: {result['written']} written, {result['problems']} "
+            f"problems, {result['duplicates']} duplicates; {accounted} of {count} accounted for"
+        )
+        print("problem kinds:", "; ".join(result["messages"]))
+        if accounted != count:
+            raise SystemExit("some files were neither written nor reported")
     finally:
         shutil.rmtree(base, ignore_errors=True)
 

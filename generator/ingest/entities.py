@@ -546,18 +546,38 @@ def _propagate(cands: list[_Cand], texts: dict[int, str]) -> list[_Cand]:
     names = sorted((n for n in labels if len(n) >= 3), key=len, reverse=True)
     if not names:
         return cands
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
     taken: dict[int, list[tuple[int, int]]] = {}
     for c in cands:
         taken.setdefault(c.block, []).append((c.start, c.end))
     added = []
     for block, text in texts.items():
         spans = taken.get(block, [])
-        for m in pattern.finditer(text):
-            if any(a < m.end() and m.start() < b for a, b in spans):
+        for start, end, name in _occurrences(text, names):
+            if any(a < end and start < b for a, b in spans):
                 continue
-            added.append(_Cand(m.group(0), labels[m.group(0)], m.start(), m.end(), block))
+            added.append(_Cand(name, labels[name], start, end, block))
     return sorted(cands + added, key=lambda c: (c.block, c.start))
+
+
+def _occurrences(text: str, names: list[str]) -> list[tuple[int, int, str]]:
+    """Whole-word occurrences of ``names``, leftmost first, longer name first at a tie, never
+    overlapping (what one alternation regex would find, without compiling one per article)."""
+    hits = []
+    for name in names:
+        i = text.find(name)
+        while i != -1:
+            j = i + len(name)
+            before = text[i - 1] if i else " "
+            after = text[j] if j < len(text) else " "
+            if not (before.isalnum() or before in "_-") and not (after.isalnum() or after in "_-"):
+                hits.append((i, j, name))
+            i = text.find(name, i + 1)
+    hits.sort(key=lambda h: (h[0], h[0] - h[1]))
+    out: list[tuple[int, int, str]] = []
+    for h in hits:
+        if not out or h[0] >= out[-1][1]:
+            out.append(h)
+    return out
 
 
 def _canonical_place(name: str) -> str:

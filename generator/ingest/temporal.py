@@ -261,6 +261,36 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 
+# What a rule's match must contain: (a digit, a month name, one of these lowercase words).
+_MONTH_HINT = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec", re.I)
+_SEASONS = ("spring", "summer", "autumn", "fall", "winter")
+_DIGIT_RULES = ("iso", "numeric", "year_range", "decade", "year", "century", "qual_y", "half")
+_DAY_RULES = ("dmy", "mdy", "md_range", "dm_range", "qual_my", "my", "dm", "md")
+_NEEDS: dict[str, tuple[bool, bool, tuple[str, ...]]] = {
+    **dict.fromkeys(_DIGIT_RULES, (True, False, ())),
+    **dict.fromkeys(_DAY_RULES, (True, True, ())),
+    "season": (True, False, _SEASONS),
+    "quarter": (True, False, ("q", "quarter")),
+    "month": (False, True, ()),
+    "holiday": (
+        False,
+        False,
+        ("christmas", "new year", "halloween", "valentine", "boxing", "independence", "bastille",
+         "patrick", "thanksgiving", "labor", "labour", "memorial", "easter", "good friday"),
+    ),
+    "weekday": (False, False, ("day",)),
+    "deictic": (False, False, ("yesterday", "today", "tomorrow", "tonight", "night", "this ")),
+    "weekend": (False, False, ("weekend",)),
+    "season_bare": (False, False, _SEASONS),
+    "season_rel": (False, False, _SEASONS),
+    "qual_rel": (False, False, ("early", "mid", "late")),
+    "part": (False, False, ("quarter", "half")),
+    "period": (False, False, ("week", "month", "year")),
+    "ago": (False, False, ("ago",)),
+    "in_n": (False, False, ("in ",)),
+    "end": (False, False, ("end",)),
+}  # fmt: skip
+
 _MODIFIER_BEFORE = re.compile(
     r"(?i:\b(?P<w>no\s+later\s+than|ahead\s+of|prior\s+to|before|by|until|till|as\s+early\s+as|"
     r"after|since|through|around|about|circa|approximately|c\.|some\s+time\s+in|"
@@ -436,7 +466,15 @@ class DateFinder:
 
     def find(self, text: str) -> list[DateMention]:
         found: list[tuple[int, int, str, re.Match[str]]] = []
+        low = text.lower()
+        digit = any(c.isdigit() for c in text)
+        month = bool(_MONTH_HINT.search(text))
         for kind, pattern in RULES:
+            need_digit, need_month, words = _NEEDS.get(kind, (False, False, ()))
+            if (need_digit and not digit) or (need_month and not month):
+                continue  # cheap tests first: most rules cannot match most paragraphs
+            if words and not any(w in low for w in words):
+                continue
             for m in pattern.finditer(text):
                 if self._plausible(kind, m, text):
                     found.append((m.start(), m.end(), kind, m))
