@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +29,7 @@ import jinja2
 from . import deps, routes
 from .cache import BuildCache, code_digest, digest, input_stamp
 from .config import CONFIG_FILE, Config
-from .content import line_in_file, load_content
+from .content import line_in_file, load_content, read_file
 from .errors import DossierError, Problem, Problems
 from .exports import exports
 from .markup import Markup
@@ -209,6 +209,21 @@ def render_pages(env, pages: list[Page], markdown, parallel: bool = True) -> dic
     return {p.path: render_page(env, p.template, p.path, p.context) for p in pages}
 
 
+@dataclass
+class _State:
+    """What a build assembled, kept for the next build of the same builder."""
+
+    site: Site
+    pages: list[Page]
+    warnings: list[Problem]
+    env: jinja2.Environment
+    templates: dict[str, str]  # template name -> digest
+    common: str  # digest of what every page shows
+    values: dict[str, str]  # dependency token -> value
+    graphs: dict[str, str]  # content path -> graph digest, as assembled
+    touched: set[str] | None = None  # tokens changed since the last build (None: unknown)
+
+
 # -- the builder --------------------------------------------------------------------------------
 
 
@@ -227,6 +242,7 @@ class Builder:
         self._env: jinja2.Environment | None = None
         self._env_dirs: tuple = ()
         self._markup: Markup | None = None
+        self._last: _State | None = None
 
     @property
     def markup(self) -> Markup:
@@ -247,25 +263,110 @@ class Builder:
             self._env_dirs = key
         return self._env
 
-    def render(self, trust_output: bool = True, parallel: bool = True) -> tuple[Rendered, set[str]]:
-        """Render what changed; return the site and the paths left as they are on disk."""
-        config, cache = self.config, self.cache
+    def render(
+        self, trust_output: bool = True, parallel: bool = True, changed: Collection[Path] = ()
+    ) -> tuple[Rendered, set[str]]:
+        """Render what changed; return the site and the paths left as they are on disk.
+
+        ``changed``: the input files known to have changed since the last build of this
+        builder (from the watcher). When they are content files whose edits touch only their
+        Markdown bodies, the site from the last build is patched instead of read again.
+        """
         timer = Timer()
+        last, self._last = self._last, None  # given back once the output is written
+        state = None
+        if last is not None and changed and trust_output:
+            state = self._patch_bodies(last, changed, timer)
+        if state is None:
+            state = self._assemble(timer)
+        return self._render(state, timer, trust_output, parallel)
+
+    def _assemble(self, timer: Timer) -> _State:
+        config, cache = self.config, self.cache
         cache.documents.begin()
         site, problems = load_site(config, timer, cache.documents)
         cache.documents.prune()
         pages = timer.stage("plan", plan, site, config)
         env = self.environment()
         try:
-            templates = timer.stage(
-                "templates", deps.template_digests, env, self.cache.manifest.template_refs
+            templates, packaged = timer.stage(
+                "templates",
+                deps.template_digests,
+                env,
+                self.cache.manifest.template_refs,
+                PACKAGE_TEMPLATES,
             )
         except jinja2.TemplateError as exc:
             raise DossierError(template_problem(exc, config)) from None
-        values = deps.token_values(site, cache.documents.digests)
-        values.update(cache.documents.digests)
+        docs = cache.documents
+        values = deps.token_values(site, docs.digests, docs.graphs, docs.bodies)
         split = len(site.events) > config.timeline_split
         common = digest(repr((code_digest(), config, split)))
+
+        def all_deps() -> None:
+            for page in pages:
+                page.deps = deps.deps_for(
+                    page.template, page.context, site, page.template in packaged
+                )
+
+        timer.stage("deps", all_deps)
+        return _State(
+            site, pages, list(problems.warnings), env, templates, common, values, dict(docs.graphs)
+        )
+
+    def _patch_bodies(self, last: _State, changed: Collection[Path], timer: Timer) -> _State | None:
+        """The last build's state with new Markdown bodies, when the changed files are
+        content files this builder read and only their bodies changed; else None.
+        (A folder's own change is news of its files' changes, which are listed too.)"""
+        config, docs = self.config, self.cache.documents
+        updates = []
+        for path in set(changed):
+            path = Path(path)
+            if path.is_dir():
+                # a content folder read last time: the news of its files' own changes
+                prefix = path.relative_to(config.root).as_posix() + "/"
+                if path.parent == config.content and any(g.startswith(prefix) for g in last.graphs):
+                    continue
+                return None  # a new folder may hold files nobody told us about
+            if path.parent.parent != config.content or not path.is_relative_to(config.root):
+                return None
+            rel = path.relative_to(config.root).as_posix()
+            if rel not in last.graphs or not path.is_file():
+                return None  # new, deleted or not a content file: read everything
+            entry = timer.stage("load", docs.parse, path.parent.name, path, rel, read_file)
+            if entry is None or entry.problems or entry.graph != last.graphs[rel]:
+                return None
+            updates.append((rel, entry))
+        wanted = {rel for rel, _ in updates}
+        owners = {
+            thing.path: thing
+            for thing in (*last.site.dossiers, *last.site.actors, *last.site.locations)
+            if thing.path in wanted
+        }
+        patches = []
+        for rel, entry in updates:
+            if entry.body != last.values.get(f"body:{rel}"):
+                bodies = [r.body for r in entry.records if hasattr(r, "body")]
+                if rel not in owners or len(bodies) != 1:
+                    return None
+                patches.append((owners[rel], bodies[0], rel, entry.body))
+        changed_tokens = {deps.EVERYTHING}
+        for owner, body, rel, body_digest in patches:
+            owner.body = body
+            changed_tokens.add(f"body:{rel}")
+            last.values[f"body:{rel}"] = body_digest
+        for rel, entry in updates:
+            docs.put(rel, entry)
+        last.values[deps.EVERYTHING] = digest(repr(sorted(docs.digests.items())))
+        last.touched = changed_tokens
+        return last
+
+    def _render(
+        self, state: _State, timer: Timer, trust_output: bool, parallel: bool
+    ) -> tuple[Rendered, set[str]]:
+        config, cache = self.config, self.cache
+        site, pages, values, templates = state.site, state.pages, state.values, state.templates
+        common = state.common
         out = config.output
         manifest = cache.manifest
         prints: dict[str, str] = {}
@@ -280,25 +381,25 @@ class Builder:
             return manifest.stats.get(path) == (st.st_size, st.st_mtime_ns, st.st_ino)
 
         def fingerprint_all() -> None:
+            touched = state.touched
+            old = manifest.fingerprints
             for page in pages:
-                page.deps = deps.deps_for(page.template, page.context, site)
-                fp = deps.fingerprint(
-                    page.path, templates.get(page.template, "?"), common, page.deps, values
-                )
+                if touched is not None and page.path in old and not (page.deps & touched):
+                    fp = old[page.path]  # nothing it depends on changed
+                else:
+                    fp = deps.fingerprint(
+                        page.path, templates.get(page.template, "?"), common, page.deps, values
+                    )
                 prints[page.path] = fp
-                if (
-                    trust_output
-                    and manifest.fingerprints.get(page.path) == fp
-                    and unchanged_on_disk(page.path)
-                ):
+                if trust_output and old.get(page.path) == fp and unchanged_on_disk(page.path):
                     kept.add(page.path)
                 else:
                     todo.append(page)
 
-        timer.stage("deps", fingerprint_all)
+        timer.stage("fingerprints", fingerprint_all)
         cache.markdown.used = set()
         try:
-            files = timer.stage("render", render_pages, env, todo, cache.markdown, parallel)
+            files = timer.stage("render", render_pages, state.env, todo, cache.markdown, parallel)
         except DossierError:
             raise
         except jinja2.TemplateError as exc:
@@ -306,7 +407,7 @@ class Builder:
         if pages and len(todo) == len(pages):
             cache.trim_markdown(cache.markdown.used)
 
-        export_fp = digest(repr((common, values[deps.EVERYTHING], sorted(prints))))
+        export_fp = digest(repr((common, values[deps.GRAPH], sorted(prints))))
         previous = manifest.exports
         if (
             trust_output
@@ -319,13 +420,13 @@ class Builder:
             exported = timer.stage("exports", exports, site, config, pages)
         files.update(exported)
         files.update(timer.stage("assets", static_files, config))
-        self._pending = (prints, export_fp, set(exported) or set(previous))
+        self._pending = (prints, export_fp, set(exported) or set(previous), state)
         rendered = Rendered(
-            SiteFiles(files, kept, out), site, pages, problems.warnings, timer.timings, len(todo)
+            SiteFiles(files, kept, out), site, pages, state.warnings, timer.timings, len(todo)
         )
         return rendered, kept
 
-    def input_stamp(self) -> tuple[str, bool]:
+    def input_stamp(self) -> tuple[str, list[Path]]:
         """How every input of the build looks on disk (see ``cache.input_stamp``)."""
         config = self.config
         folders = [
@@ -351,25 +452,36 @@ class Builder:
         found = existing_files(out)
         return all(p in stats or p.startswith(SEARCH_DIR + "/") for p in found)
 
-    def build(self, search: bool | None = None, write_cache: bool = True) -> BuildResult:
+    def build(
+        self,
+        search: bool | None = None,
+        write_cache: bool = True,
+        changed: Collection[Path] | None = None,
+    ) -> BuildResult:
         """Render what changed and bring ``output/`` up to date; then index it for search.
 
         When no input changed since the last build (same whole-input stamp) and ``output/``
         is exactly as that build left it, there is nothing to do: the site is not even read.
+        ``changed``: the input files the caller knows changed since this builder's last
+        build (the watcher does); None when unknown.
         """
         timer = Timer()
-        stamp, racy = timer.stage("stamp", self.input_stamp)
         manifest = self.cache.manifest
-        if not racy and manifest.stamp == stamp and timer.stage("check", self.output_intact):
-            return self._nothing_to_do(search, timer)
-        rendered, kept = self.render()
+        stamp, racy = "", []
+        if changed is None:
+            stamp, racy = timer.stage("stamp", self.input_stamp)
+            if not racy and manifest.stamp == stamp and timer.stage("check", self.output_intact):
+                return self._nothing_to_do(search, timer)
+        rendered, kept = self.render(changed=changed or ())
         timer.timings.update(rendered.timings)
         files = rendered.files.memory  # type: ignore[attr-defined]
         out = self.config.output
         keep = (SEARCH_DIR + "/",)
-        stats = timer.stage("write", write_site, out, files, keep, True, kept)
+        # a patched build has the same pages as the last: nothing to prune
+        prune = self._pending[3].touched is None
+        stats = timer.stage("write", write_site, out, files, keep, prune, kept)
         self._record(files, kept)
-        manifest.stamp = stamp if self._settled(stamp, racy) else ""
+        manifest.stamp = stamp if stamp and self._settled(stamp, racy) else ""
         manifest.warnings = list(rendered.warnings)
         if write_cache:
             timer.stage("cache", self.cache.save)
@@ -419,7 +531,9 @@ class Builder:
 
     def _record(self, files: dict[str, bytes], kept: set[str]) -> None:
         """Remember how each output file looks now that it is written."""
-        prints, export_fp, export_paths = self._pending
+        prints, export_fp, export_paths, state = self._pending
+        state.touched = None
+        self._last = state
         manifest = self.cache.manifest
         out = self.config.output
         stats = {p: manifest.stats[p] for p in kept if p in manifest.stats}

@@ -14,7 +14,7 @@ import os
 import pickle
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import Problem, Problems
@@ -50,6 +50,18 @@ class Entry:
     sha: str
     records: list
     problems: list[Problem]
+    graph: str = ""  # digest of what it holds but its Markdown body (see ``graph_digest``)
+    body: str = ""  # digest of its Markdown body (dossiers, actors, places)
+
+
+def graph_digest(records: list, problems: list[Problem]) -> str:
+    """Everything a file holds but the body text: what pages other than its own may show."""
+    blank = [replace(r, body="") if hasattr(r, "body") else r for r in records]
+    return digest(repr((blank, problems)))
+
+
+def body_digest(records: list) -> str:
+    return digest(repr([getattr(r, "body", None) for r in records]))
 
 
 def _stat_key(st: os.stat_result) -> tuple:
@@ -116,12 +128,42 @@ class DocumentCache:
     def __init__(self, entries: dict[str, Entry] | None = None):
         self.entries: dict[str, Entry] = entries or {}
         self.digests: dict[str, str] = {}  # rel -> sha for the files seen in this load
+        self.graphs: dict[str, str] = {}  # rel -> Entry.graph, for the same files
+        self.bodies: dict[str, str] = {}  # rel -> Entry.body
         self.dirty = False
         self.parsed = 0  # files parsed in this load (not served from the cache)
 
     def begin(self) -> None:
         self.digests = {}
+        self.graphs = {}
+        self.bodies = {}
         self.parsed = 0
+
+    def parse(self, kind: str, file: Path, rel: str, reader) -> Entry | None:
+        """Read one file again (its bytes are known to have changed); None if unreadable."""
+        try:
+            st = file.stat()
+            data = file.read_bytes()
+        except OSError:
+            return None
+        local = Problems()
+        records = reader(kind, file, rel, local)
+        problems = list(local.items)
+        return Entry(
+            _stat_key(st),
+            digest(data),
+            records,
+            problems,
+            graph_digest(records, problems),
+            body_digest(records),
+        )
+
+    def put(self, rel: str, entry: Entry) -> None:
+        self.entries[rel] = entry
+        self.digests[rel] = entry.sha
+        self.graphs[rel] = entry.graph
+        self.bodies[rel] = entry.body
+        self.dirty = True
 
     def read(self, kind: str, file: Path, rel: str, problems: Problems, reader) -> list:
         entry = self.entries.get(rel)
@@ -140,13 +182,17 @@ class DocumentCache:
             if entry is None or entry.sha != sha or not sha:
                 local = Problems()
                 records = reader(kind, file, rel, local)
-                entry = Entry(key or (), sha, records, list(local.items))
+                found = list(local.items)
+                graph, body = graph_digest(records, found), body_digest(records)
+                entry = Entry(key or (), sha, records, found, graph, body)
                 self.parsed += 1
             else:
-                entry = Entry(key or (), sha, entry.records, entry.problems)
+                entry = replace(entry, stat=key or ())
             self.entries[rel] = entry
             self.dirty = True
         self.digests[rel] = entry.sha
+        self.graphs[rel] = entry.graph
+        self.bodies[rel] = entry.body
         problems.extend(entry.problems)
         return [copy.copy(r) for r in entry.records]
 

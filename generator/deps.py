@@ -3,10 +3,12 @@ rebuild render only the pages an edit can change.
 
 A page's dependencies are tokens:
 
-- a content path (``content/dossiers/x.md``): the bytes of that file;
+- a content path (``content/dossiers/x.md``): what that file holds but its Markdown body;
+- ``body:<content path>``: the Markdown body of that file (shown on its own page only);
 - ``actor:<slug>`` / ``location:<slug>``: how an entity is named and linked (name, slug,
   kind, aliases…), which can change without any file naming it changing;
 - ``tags``: the list of all tags (the timeline's tag filter);
+- ``graph``: everything but Markdown bodies (list pages, the overview, the exports);
 - ``*``: everything.
 
 A page's fingerprint hashes its path, its template (with every template it extends or
@@ -16,14 +18,16 @@ each dependency token. The token *set* is part of the fingerprint, so when an ed
 an actor from a dossier, that actor's page loses the dossier's path from its dependencies
 and is rebuilt too: the pages of names before and after an edit are both covered.
 
-Pages of templates this module does not know, or with context it does not expect, depend
-on everything: unknown means rebuild, never stale.
+Pages of templates this module does not know, or with context it does not expect, or whose
+template (or a template it uses) is the site's own rather than the packaged one, depend on
+everything: unknown means rebuild, never stale.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from pathlib import Path
 
 import jinja2
 from jinja2 import meta
@@ -32,6 +36,7 @@ from .cache import digest
 from .site import Site
 
 EVERYTHING = "*"
+GRAPH = "graph"
 
 # template -> the context keys whose dependencies deps_for() knows how to read
 KNOWN = {
@@ -42,6 +47,20 @@ KNOWN = {
     "tag.html": {"tag", "dossiers", "events"},
     "timeline.html": {"groups", "year", "months", "facets", "undated"},
     "404.html": set(),
+    "index.html": {"latest", "top_actors", "top_locations", "recent", "months"},
+    "timeline_overview.html": {"years", "months", "groups"},
+    "actors.html": {"entities", "order", "profiles", "kind"},
+    "dossiers.html": set(),
+    "tags.html": set(),
+    "feed.xml": set(),
+}
+GRAPH_PAGES = {  # templates that show the site's graph (lists, counts), no Markdown body
+    "index.html",
+    "timeline_overview.html",
+    "actors.html",
+    "dossiers.html",
+    "tags.html",
+    "feed.xml",
 }
 COMMON = {"site", "config", "links"}
 
@@ -70,30 +89,39 @@ def _profile(entity, kind: str, profile, site: Site) -> set[str]:
     return out
 
 
-def deps_for(template: str, context: dict, site: Site) -> set[str]:
-    """The dependency tokens of one page, read from what its context holds."""
+def deps_for(template: str, context: dict, site: Site, packaged: bool = True) -> set[str]:
+    """The dependency tokens of one page, read from what its context holds; ``packaged``:
+    the page's template and all it uses are the packaged ones (not the site's own)."""
     known = KNOWN.get(template)
-    if known is None or set(context) - COMMON - known:
+    if known is None or not packaged or set(context) - COMMON - known:
         return {EVERYTHING}
+    if template in GRAPH_PAGES:
+        return {GRAPH}
     if template == "dossier.html":
         d = context["dossier"]
-        out = {d.path}
+        out = {d.path, f"body:{d.path}"}
         out.update(f"actor:{site.actor_by_name[n].slug}" for n in d.actors)
         out.update(f"location:{site.location_by_name[n].slug}" for n in d.locations)
         out.update(f"actor:{site.actor_by_name[q.speaker].slug}" for q in d.quotes if q.speaker)
         _events(d.events, site, out)
         return out
     if template in ("actor.html", "actor_feed.xml"):
-        return _profile(context["actor"], "actor", context["profile"], site)
+        out = _profile(context["actor"], "actor", context["profile"], site)
+        if template == "actor.html" and context["actor"].path:
+            out.add(f"body:{context['actor'].path}")
+        return out
     if template == "location.html":
-        return _profile(context["place"], "location", context["profile"], site)
+        out = _profile(context["place"], "location", context["profile"], site)
+        if context["place"].path:
+            out.add(f"body:{context['place'].path}")
+        return out
     if template == "tag.html":
         out = {d.path for d in context["dossiers"]}
         _events(context["events"], site, out)
         return out
     if template == "timeline.html":
         if not context.get("year") or context.get("undated"):
-            return {EVERYTHING}
+            return {GRAPH}
         out = {"tags"}
         for _, months in context["groups"]:
             for _, events in months:
@@ -106,9 +134,13 @@ def deps_for(template: str, context: dict, site: Site) -> set[str]:
     return set()  # 404.html: only what every page shows
 
 
-def token_values(site: Site, file_digests: dict[str, str]) -> dict[str, str]:
-    """The value of every token but content paths (those are ``file_digests``)."""
-    values: dict[str, str] = {}
+def token_values(
+    site: Site, file_digests: dict[str, str], graphs: dict[str, str], bodies: dict[str, str]
+) -> dict[str, str]:
+    """The value of every token: ``file_digests`` (path -> bytes), ``graphs`` (path -> all
+    but the body) and ``bodies`` (path -> body) are the content files'."""
+    values: dict[str, str] = dict(graphs)
+    values.update((f"body:{path}", value) for path, value in bodies.items())
     for a in site.actors:
         values[f"actor:{a.slug}"] = digest(
             repr((a.name, a.slug, a.kind, a.aliases, a.role, a.path))
@@ -118,27 +150,35 @@ def token_values(site: Site, file_digests: dict[str, str]) -> dict[str, str]:
             repr((p.name, p.slug, p.kind, p.aliases, p.country, p.lat, p.lon, p.path))
         )
     values["tags"] = digest(repr(list(site.tags)))
+    values[GRAPH] = digest(repr(sorted(graphs.items())))
     values[EVERYTHING] = digest(repr(sorted(file_digests.items())))
     return values
 
 
-def template_digests(env: jinja2.Environment, known: dict[str, set[str]]) -> dict[str, str]:
-    """Per template name: a digest of its source and of every template it uses.
+def template_digests(
+    env: jinja2.Environment, known: dict[str, set[str]], packaged_dir: Path | None = None
+) -> tuple[dict[str, str], set[str]]:
+    """Per template name: a digest of its source and of every template it uses; and the
+    names of the templates that, with all they use, come from ``packaged_dir``.
 
     ``known``: the templates each source (by digest) references, so unchanged templates are
     not parsed again; updated in place.
     """
     sources: dict[str, str] = {}
     refs: dict[str, set[str]] = {}
+    own: set[str] = set()  # templates not from packaged_dir
     for name in env.list_templates():
         source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
         sources[name] = source
+        if packaged_dir is None or Path(filename or "").parent != packaged_dir:
+            own.add(name)
         key = digest(source)
         if key not in known:
             parsed = env.parse(source, name, filename)
             known[key] = {r for r in meta.find_referenced_templates(parsed) if r}
         refs[name] = known[key]
     out: dict[str, str] = {}
+    packaged: set[str] = set()
     for name in sources:
         seen, todo = set(), [name]
         while todo:
@@ -148,7 +188,9 @@ def template_digests(env: jinja2.Environment, known: dict[str, set[str]]) -> dic
             seen.add(current)
             todo.extend(refs[current])
         out[name] = digest("\0".join(f"{n}\0{sources[n]}" for n in sorted(seen)))
-    return out
+        if not seen & own:
+            packaged.add(name)
+    return out, packaged
 
 
 def fingerprint(

@@ -234,7 +234,10 @@ class Watcher:
                 self.config = load_config(self.config.root)
                 self.builder = Builder(self.config)
                 self.paths = Paths(self.config)
-            result = self.builder.build(search=False)
+            # the changed paths spare the builder a look at every file, unless ingest
+            # (seeds) or the config may have changed more than the watcher saw
+            known = changes is not None and changes.paths and not kinds & {"seeds", "config"}
+            result = self.builder.build(search=False, changed=changes.paths if known else None)
         except DossierError as exc:
             return self._failed(exc.problems)
         except Exception as exc:  # a template or code error: report it, keep watching

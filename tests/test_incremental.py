@@ -134,18 +134,35 @@ def random_edit(rnd: random.Random, root: Path) -> str:
     return "override base.html"
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+def inputs_now(root: Path) -> dict[Path, bytes]:
+    return {
+        p: p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and "output" not in p.parts and ".dossier-cache" not in p.parts
+    }
+
+
+def changed_paths(root: Path, before: dict[Path, bytes]) -> set[Path]:
+    """What a watcher reports: files whose bytes changed, appeared or went away."""
+    after = inputs_now(root)
+    return {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
 def test_random_edit_sequences_equal_clean_builds(site: Path, tmp_path: Path, seed: int):
     rnd = random.Random(seed)
     builder = Builder(load_config(site))
     builder.build(search=False)
     for step in range(8):
+        inputs = inputs_now(site)
         edits = [random_edit(rnd, site) for _ in range(rnd.randint(1, 3))]
+        # as the watcher does: tell the builder which files changed (or not)
+        changed = changed_paths(site, inputs) if rnd.random() < 0.5 else None
         if rnd.random() < 0.3:  # a fresh process, reading the disk cache
             builder = Builder(load_config(site))
         before = tree(site / "output")
         try:
-            builder.build(search=False)
+            builder.build(search=False, changed=changed)
         except DossierError:  # an edit made the content invalid: a clean build fails too
             assert tree(site / "output") == before
             with pytest.raises(DossierError):
@@ -312,3 +329,49 @@ def test_inputs_changed_just_before_a_build_are_checked_again(site: Path):
     age_inputs(site)
     build(config, search=False)
     assert Builder(config).cache.manifest.stamp != ""
+
+
+def test_body_edits_with_known_paths_patch_the_last_build(site: Path, tmp_path: Path):
+    config = load_config(site)
+    builder = Builder(config)
+    builder.build(search=False)
+    dossier = site / "content" / "dossiers" / "talks-in-miami.md"
+    dossier.write_text(dossier.read_text() + "\nOne more sentence.\n")
+    actor = next((site / "content" / "actors").glob("*.md"))
+    actor.write_text(actor.read_text() + "\nA new line of biography.\n")
+    result = builder.build(search=False, changed={dossier, actor, dossier.parent})
+    rendered = set(result.rendered.files.memory)  # type: ignore[attr-defined]
+    assert "dossiers/talks-in-miami/index.html" in rendered
+    assert f"actors/{actor.stem}/index.html" in rendered
+    assert "timeline/index.html" not in rendered  # it shows no article text
+    assert "dossiers/invasion/index.html" not in rendered
+    assert tree(config.output) == clean_build(site, tmp_path)
+
+    # an edit of what other pages show (an event's text) is not a body edit
+    text = dossier.read_text()
+    dossier.write_text(text.replace("text: ", "text: Indeed, ", 1))
+    result = builder.build(search=False, changed={dossier})
+    assert "timeline/index.html" in set(result.rendered.files.memory)  # type: ignore[attr-defined]
+    assert tree(config.output) == clean_build(site, tmp_path)
+
+
+def test_own_template_means_unknown_dependencies(site: Path, tmp_path: Path):
+    """A site's own list template may show anything, even article text: such pages are
+    rebuilt on every edit."""
+    templates = site / "templates"
+    templates.mkdir()
+    (templates / "dossiers.html").write_text(
+        '{% extends "base.html" %}{% block content %}'
+        "{% for d in site.dossiers %}{{ d.body }}{% endfor %}{% endblock %}"
+    )
+    config = load_config(site)
+    builder = Builder(config)
+    builder.build(search=False)
+    dossier = site / "content" / "dossiers" / "talks-in-miami.md"
+    dossier.write_text(dossier.read_text() + "\nA sentence only the list shows.\n")
+    builder.build(search=False, changed={dossier})
+    assert (
+        b"A sentence only the list shows."
+        in (config.output / "dossiers" / "index.html").read_bytes()
+    )
+    assert tree(config.output) == clean_build(site, tmp_path)
