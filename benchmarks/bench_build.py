@@ -9,7 +9,8 @@ For each size N it measures, each in a fresh child process so imports and caches
   both the ``build()`` call and the whole process (interpreter start and imports included);
 - one edited dossier / one edited actor file → output updated: in a long-running process
   (as in ``dossier watch``), the time from after the file is saved until ``output/`` is
-  written (the incremental rebuild), one edit per run;
+  written (the incremental rebuild, told the changed path as the watcher tells it; the
+  watcher saves the build cache later, once things are quiet), one edit per run;
 - peak memory: ``ru_maxrss`` of the build process (and of its render workers) in the cold
   build, which is the largest.
 
@@ -63,7 +64,8 @@ else:
         text = f.read_text(encoding="utf-8")
         f.write_text(text + f"\nAn added sentence number {i}.\n", encoding="utf-8")
         t = time.perf_counter()
-        result = builder.build(search=False)
+        # as ``dossier watch`` does: the changed path is known, the cache saved when quiet
+        result = builder.build(search=False, changed={f}, write_cache=False)
         times.append(time.perf_counter() - t)
         rendered.append(result.rendered.rendered)
     out["edits"] = times

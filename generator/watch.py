@@ -2,7 +2,9 @@
 ingest (for new articles) → incremental build.
 
 Watched: ``seeds/``, ``content/``, ``templates/``, ``static/`` and ``dossier.toml``. Never
-``output/`` or the cache, so nothing the build writes can start another build. Editors'
+``output/`` or the cache, so nothing the build writes can start another build. The watcher
+tells the builder which files changed, so it need not look at the others; the build cache
+is saved once things are quiet, not after every save. Editors'
 backup, swap and temp files are ignored; an atomic save (temp file renamed over the real
 one) arrives as a move whose destination counts. A burst of events (git checkout, a
 search-and-replace over many files) becomes one rebuild once things are quiet for
@@ -31,6 +33,7 @@ from .errors import DossierError, Problem
 QUIET = 0.2  # seconds without events that end a burst
 LONGEST = 2.0  # a burst that never goes quiet is still built after this long
 SEARCH_DELAY = 3.0  # Pagefind runs this long after the last successful rebuild
+SAVE_DELAY = 1.0  # the build cache is saved once things are quiet this long
 
 Log = Callable[[str], None]
 
@@ -140,6 +143,7 @@ class Watcher:
         self.errors: list[Problem] = []
         self.builds = 0  # completed build attempts, good or bad (tests wait on this)
         self.done = threading.Condition()
+        self._unsaved: float | None = None  # when a build last left the disk cache behind
         self._search = _SearchIndexer(config, log) if config.search else None
 
     # -- watching --------------------------------------------------------------------------
@@ -164,7 +168,14 @@ class Watcher:
         self.observer.schedule(self._handler, str(folder), recursive=True)
         self.watched.add(folder)
 
+    def save_cache(self) -> None:
+        """Write the build cache left unsaved by rebuilds (it only makes builds faster)."""
+        if self._unsaved is not None:
+            self._unsaved = None
+            self.builder.cache.save()
+
     def stop(self) -> None:
+        self.save_cache()
         if self.observer is not None:
             self.observer.stop()
             self.observer.join(timeout=5)
@@ -178,6 +189,8 @@ class Watcher:
             try:
                 path, kind = self.events.get(timeout=0.2)
             except queue.Empty:
+                if self._unsaved is not None and time.monotonic() - self._unsaved > SAVE_DELAY:
+                    self.save_cache()  # while nothing happens, not in the way of a rebuild
                 continue
             changes.paths.add(path)
             changes.kinds.add(kind)
@@ -237,7 +250,11 @@ class Watcher:
             # the changed paths spare the builder a look at every file, unless ingest
             # (seeds) or the config may have changed more than the watcher saw
             known = changes is not None and changes.paths and not kinds & {"seeds", "config"}
-            result = self.builder.build(search=False, changed=changes.paths if known else None)
+            result = self.builder.build(
+                search=False, changed=changes.paths if known else None, write_cache=not known
+            )
+            if known:
+                self._unsaved = time.monotonic()
         except DossierError as exc:
             return self._failed(exc.problems)
         except Exception as exc:  # a template or code error: report it, keep watching
