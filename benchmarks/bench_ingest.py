@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE))
 from make_articles import make, make_messy  # noqa: E402
 
 RUN = """
-import json, sys, time
+import json, re, sys, time
 from pathlib import Path
 from generator.config import Config
 from generator.ingest import pipeline
@@ -35,7 +35,8 @@ t = time.perf_counter()
 report = pipeline.ingest(Config(root=Path(sys.argv[1])), log=lambda m: None, progress=False)
 print(json.dumps({{"seconds": time.perf_counter() - t, "written": len(report.written),
                   "problems": len(report.problems), "duplicates": len(report.duplicates),
-                  "messages": sorted({{p.message.split(":")[0] for p in report.problems}})}}))
+                  "messages": sorted({{re.sub(r"\\d+", "N", p.message)[:60]
+                                      for p in report.problems}})}}))
 """
 
 
@@ -101,7 +102,7 @@ def messy(count: int, workers: int) -> None:
             f"{result['seconds']:.1f} s: {result['written']} written, {result['problems']} "
             f"problems, {result['duplicates']} duplicates; {accounted} of {count} accounted for"
         )
-        print("problem kinds:", "; ".join(result["messages"]))
+        print("problem kinds:\n  " + "\n  ".join(result["messages"]))
         if accounted != count:
             raise SystemExit("some files were neither written nor reported")
     finally:

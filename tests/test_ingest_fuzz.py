@@ -85,3 +85,28 @@ def test_readers_raise_only_read_error(tmp_path: Path, data: bytes, suffix: str)
         return
     for block in article.blocks:
         assert article.text[block.start : block.end] == block.text
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.one_of(phrases, anything), min_size=1, max_size=6),
+    st.one_of(st.none(), st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 1, 1))),
+)
+def test_analysis_never_raises(paragraphs: list[str], published: dt.date | None) -> None:
+    """The whole analysis (rules-only names, dates, events, quotes) on arbitrary blocks."""
+    from generator.ingest.analyse import analyse_batch
+    from generator.ingest.entities import Registry
+    from generator.ingest.readers import Article, Block, number
+
+    text, blocks = "Title\n\n", []
+    for i, para in enumerate(paragraphs):
+        kind = ("paragraph", "quote", "item", "heading")[i % 4]
+        blocks.append(Block(kind, para, len(text)))
+        text += para + "\n\n"
+    article = Article(Path("f.txt"), text, "Title", 0, number(blocks))
+    article.published = published.isoformat() if published else None
+    (result,) = analyse_batch([article], None, Registry())
+    for m in result.mentions:
+        assert text[m.start : m.end] == m.text
+    for d in result.dates:
+        assert text[d["start"] : d["end"]] == d["text"]

@@ -261,6 +261,22 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 
+_DIGITS = re.compile(r"\d+")
+_MARGIN = 48  # characters around a digit or month name that a match may reach
+
+
+def _windows(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """Merged stretches of ``text`` around every match of ``pattern``."""
+    out: list[tuple[int, int]] = []
+    for m in pattern.finditer(text):
+        lo, hi = max(0, m.start() - _MARGIN), min(len(text), m.end() + _MARGIN)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
+
+
 # What a rule's match must contain: (a digit, a month name, one of these lowercase words).
 _MONTH_HINT = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec", re.I)
 _SEASONS = ("spring", "summer", "autumn", "fall", "winter")
@@ -289,6 +305,12 @@ _NEEDS: dict[str, tuple[bool, bool, tuple[str, ...]]] = {
     "ago": (False, False, ("ago",)),
     "in_n": (False, False, ("in ",)),
     "end": (False, False, ("end",)),
+    "story": (False, False, ("day", "week", "month", "year", "decade")),
+    "vague": (
+        False,
+        False,
+        ("future", "recent", "soon", "coming", "past", "point", "these days", "nowadays"),
+    ),
 }  # fmt: skip
 
 _MODIFIER_BEFORE = re.compile(
@@ -467,17 +489,22 @@ class DateFinder:
     def find(self, text: str) -> list[DateMention]:
         found: list[tuple[int, int, str, re.Match[str]]] = []
         low = text.lower()
-        digit = any(c.isdigit() for c in text)
-        month = bool(_MONTH_HINT.search(text))
+        whole = [(0, len(text))]
+        digits = _windows(_DIGITS, text)
+        months = _windows(_MONTH_HINT, text)
         for kind, pattern in RULES:
             need_digit, need_month, words = _NEEDS.get(kind, (False, False, ()))
-            if (need_digit and not digit) or (need_month and not month):
-                continue  # cheap tests first: most rules cannot match most paragraphs
+            # Cheap tests first: most rules cannot match most paragraphs, and a rule that
+            # needs a month name (or a digit) only runs on the text around one.
+            windows = months if need_month else digits if need_digit else whole
+            if not windows or (need_digit and not digits):
+                continue
             if words and not any(w in low for w in words):
                 continue
-            for m in pattern.finditer(text):
-                if self._plausible(kind, m, text):
-                    found.append((m.start(), m.end(), kind, m))
+            for lo, hi in windows:
+                for m in pattern.finditer(text, lo, hi):
+                    if self._plausible(kind, m, text):
+                        found.append((m.start(), m.end(), kind, m))
         found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
         chosen: list[tuple[int, int, str, re.Match[str]]] = []
         for item in found:
