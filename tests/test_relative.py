@@ -74,3 +74,58 @@ def test_pure_standard_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("expression", "tense", "expected"),
+    [
+        ("two weeks ago", None, "2025-12-01/2025-12-07"),
+        ("within six months", "future", "../2026-06"),
+        ("Christmas", "past", "2024-12-25"),
+        ("Christmas", "present", "2025-12-25"),
+        ("Christmas", "future", "2025-12-25"),
+        ("New Year's Eve", "future", "2025-12-31"),
+        ("Thanksgiving", "past", "2025-11-27"),
+        ("Easter 2024", None, "2024-03-31"),
+        ("Good Friday", "future", "2026-04-03"),
+        ("in the spring", "past", "2025-03/2025-05"),
+        ("in the spring", "future", "2026-03/2026-05"),
+        ("by late spring", "future", "../2026-05"),
+        ("winter", "present", "2025-12/2026-02"),
+        ("late last year", None, "2024-09/2024-12"),
+        ("early next month", None, "2026-01-01/2026-01-10"),
+        ("mid-March", "future", "2026-03-11/2026-03-20"),
+        ("the end of October", "past", "2025-10-31"),
+        ("the end of next month", None, "2026-01-31"),
+        ("the end of 2024", None, "2024-12-31"),
+        ("the first quarter", "past", "2025-01/2025-03"),
+        ("the fourth quarter", "past", "2025-10/2025-12"),
+        ("the second half of next year", None, "2026-07/2026-12"),
+        ("the weekend", "past", "2025-12-20/2025-12-21"),
+        ("the weekend", "future", "2025-12-20/2025-12-21"),
+        ("the day before", None, "2025-12-19"),
+        ("the year after", None, "2026"),
+        ("as early as Monday", "future", "2025-12-22/.."),
+        ("since January", "present", "2025-01/.."),
+        ("in February", "present", "2026-02"),
+        ("in October", "present", "2025-10"),
+    ],
+)
+def test_resolve_more(expression: str, tense: str | None, expected: str) -> None:
+    when = resolve(expression, SAT, tense=tense)
+    assert when is not None, expression
+    assert str(when) == expected
+
+
+def test_holiday_dates() -> None:
+    from generator.relative import easter, holiday
+
+    assert [easter(y).isoformat() for y in (2024, 2025, 2026)] == [
+        "2024-03-31",
+        "2025-04-20",
+        "2026-04-05",
+    ]
+    assert holiday("Labor Day", 2025) == dt.date(2025, 9, 1)
+    assert holiday("Memorial Day", 2025) == dt.date(2025, 5, 26)
+    assert holiday("St. Patrick's Day", 2025) == dt.date(2025, 3, 17)
+    assert holiday("Groundhog Day", 2025) is None
