@@ -18,7 +18,7 @@ from .normalize import Normalized, normalize, split_sentences
 from .readers import Article, Block
 from .temporal import DateFinder, DateMention
 
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2  # bump when extraction changes: unchanged articles are read again
 _PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
 
 
