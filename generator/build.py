@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -164,16 +165,27 @@ def _shorten(path: str, config: Config) -> str:
 
 # -- parallel rendering -----------------------------------------------------------------------
 
-_JOB: tuple | None = None  # (env, pages, markdown cache): inherited by forked workers
+_JOB: tuple | None = None  # (env, pages, markdown cache, staging): inherited by forked workers
 
 
-def _render_chunk(indices: list[int]) -> tuple[list[tuple[str, bytes]], dict, set]:
-    env, pages, markdown = _JOB  # type: ignore[misc]
+def _render_chunk(indices: list[int]) -> tuple[list[tuple[str, bytes | str]], dict, set]:
+    """Render some pages; with a staging folder, each page goes to a file there (named by
+    its index) and only that file's name comes back, so no process holds the whole site."""
+    env, pages, markdown, staging = _JOB  # type: ignore[misc]
     markdown.added, markdown.used = {}, set()
-    out = [
-        (pages[i].path, render_page(env, pages[i].template, pages[i].path, pages[i].context))
-        for i in indices
-    ]
+    out: list[tuple[str, bytes | str]] = []
+    for i in indices:
+        page = pages[i]
+        data = render_page(env, page.template, page.path, page.context)
+        if staging is None:
+            out.append((page.path, data))
+            continue
+        name = os.path.join(staging, str(i))
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o644)
+            fh.write(data)
+        out.append((page.path, name))
     return out, markdown.added, markdown.used
 
 
@@ -185,28 +197,41 @@ def _can_fork() -> bool:
     )
 
 
-def render_pages(env, pages: list[Page], markdown, parallel: bool = True) -> dict[str, bytes]:
-    """Render pages (in a process pool when there are many and it is safe to fork)."""
+def render_pages(
+    env, pages: list[Page], markdown, parallel: bool = True, staging: str | None = None
+) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Render pages (in a process pool when there are many and it is safe to fork).
+
+    Returns (path → bytes, path → staged file): with ``staging``, pages rendered by the
+    pool are written to files in that folder rather than kept in memory."""
     global _JOB
     if parallel and len(pages) >= PARALLEL_MIN_PAGES and _can_fork():
         workers = min(os.cpu_count() or 1, 4)
-        chunks = [list(range(i, min(i + 64, len(pages)))) for i in range(0, len(pages), 64)]
-        _JOB = (env, pages, markdown)
+        size = max(8, min(64, len(pages) // (workers * 8)))
+        chunks = [list(range(i, min(i + size, len(pages)))) for i in range(0, len(pages), size)]
+        _JOB = (env, pages, markdown, staging)
         try:
             ctx = multiprocessing.get_context("fork")
             with ctx.Pool(workers) as pool:
                 files: dict[str, bytes] = {}
-                for out, added, used in pool.imap(_render_chunk, chunks):
-                    files.update(out)
+                staged: dict[str, str] = {}
+                for out, added, used in pool.imap_unordered(_render_chunk, chunks):
+                    for path, data in out:
+                        if isinstance(data, str):
+                            staged[path] = data
+                        else:
+                            files[path] = data
                     for key, value in added.items():
                         markdown[key] = value
                     markdown.used |= used
-                return files
+                return files, staged
         except Exception:
-            pass  # render again in this process, where the error is raised as usual
+            if staging is not None:  # render again in this process, where the error is raised
+                for name in os.listdir(staging):
+                    os.unlink(os.path.join(staging, name))
         finally:
             _JOB = None
-    return {p.path: render_page(env, p.template, p.path, p.context) for p in pages}
+    return {p.path: render_page(env, p.template, p.path, p.context) for p in pages}, {}
 
 
 @dataclass
@@ -264,13 +289,18 @@ class Builder:
         return self._env
 
     def render(
-        self, trust_output: bool = True, parallel: bool = True, changed: Collection[Path] = ()
+        self,
+        trust_output: bool = True,
+        parallel: bool = True,
+        changed: Collection[Path] = (),
+        staging: str | None = None,
     ) -> tuple[Rendered, set[str]]:
         """Render what changed; return the site and the paths left as they are on disk.
 
         ``changed``: the input files known to have changed since the last build of this
         builder (from the watcher). When they are content files whose edits touch only their
         Markdown bodies, the site from the last build is patched instead of read again.
+        ``staging``: a folder where a process pool may leave the pages it rendered.
         """
         timer = Timer()
         last, self._last = self._last, None  # given back once the output is written
@@ -279,7 +309,7 @@ class Builder:
             state = self._patch_bodies(last, changed, timer)
         if state is None:
             state = self._assemble(timer)
-        return self._render(state, timer, trust_output, parallel)
+        return self._render(state, timer, trust_output, parallel, staging)
 
     def _assemble(self, timer: Timer) -> _State:
         config, cache = self.config, self.cache
@@ -362,7 +392,12 @@ class Builder:
         return last
 
     def _render(
-        self, state: _State, timer: Timer, trust_output: bool, parallel: bool
+        self,
+        state: _State,
+        timer: Timer,
+        trust_output: bool,
+        parallel: bool,
+        staging: str | None = None,
     ) -> tuple[Rendered, set[str]]:
         config, cache = self.config, self.cache
         site, pages, values, templates = state.site, state.pages, state.values, state.templates
@@ -399,7 +434,9 @@ class Builder:
         timer.stage("fingerprints", fingerprint_all)
         cache.markdown.used = set()
         try:
-            files = timer.stage("render", render_pages, state.env, todo, cache.markdown, parallel)
+            files, staged = timer.stage(
+                "render", render_pages, state.env, todo, cache.markdown, parallel, staging
+            )
         except DossierError:
             raise
         except jinja2.TemplateError as exc:
@@ -420,9 +457,14 @@ class Builder:
             exported = timer.stage("exports", exports, site, config, pages)
         files.update(exported)
         files.update(timer.stage("assets", static_files, config))
-        self._pending = (prints, export_fp, set(exported) or set(previous), state)
+        self._pending = (prints, export_fp, set(exported) or set(previous), state, staged)
         rendered = Rendered(
-            SiteFiles(files, kept, out), site, pages, state.warnings, timer.timings, len(todo)
+            SiteFiles(files, kept | set(staged), out),
+            site,
+            pages,
+            state.warnings,
+            timer.timings,
+            len(todo),
         )
         return rendered, kept
 
@@ -472,15 +514,22 @@ class Builder:
             stamp, racy = timer.stage("stamp", self.input_stamp)
             if not racy and manifest.stamp == stamp and timer.stage("check", self.output_intact):
                 return self._nothing_to_do(search, timer)
-        rendered, kept = self.render(changed=changed or ())
-        timer.timings.update(rendered.timings)
-        files = rendered.files.memory  # type: ignore[attr-defined]
         out = self.config.output
-        keep = (SEARCH_DIR + "/",)
-        # a patched build has the same pages as the last: nothing to prune
-        prune = self._pending[3].touched is None
-        stats = timer.stage("write", write_site, out, files, keep, prune, kept)
-        self._record(files, kept)
+        # pages rendered by the pool wait beside output/ (same file system: moved, not
+        # copied), so a failed build leaves output/ as it was
+        staging = tempfile.mkdtemp(prefix=".dossier-staging-", dir=out.parent)
+        try:
+            rendered, kept = self.render(changed=changed or (), staging=staging)
+            timer.timings.update(rendered.timings)
+            files = rendered.files.memory  # type: ignore[attr-defined]
+            staged = self._pending[4]
+            keep = (SEARCH_DIR + "/",)
+            # a patched build has the same pages as the last: nothing to prune
+            prune = self._pending[3].touched is None
+            stats = timer.stage("write", write_site, out, files, keep, prune, kept, staged)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        self._record([*files, *staged], kept)
         manifest.stamp = stamp if stamp and self._settled(stamp, racy) else ""
         manifest.warnings = list(rendered.warnings)
         if write_cache:
@@ -529,9 +578,9 @@ class Builder:
             shutil.rmtree(out / SEARCH_DIR, ignore_errors=True)
         return BuildResult(rendered, stats, timer.timings, note)
 
-    def _record(self, files: dict[str, bytes], kept: set[str]) -> None:
+    def _record(self, files: Collection[str], kept: set[str]) -> None:
         """Remember how each output file looks now that it is written."""
-        prints, export_fp, export_paths, state = self._pending
+        prints, export_fp, export_paths, state, _ = self._pending
         state.touched = None
         self._last = state
         manifest = self.cache.manifest

@@ -1,8 +1,8 @@
 """Write a rendered site to disk: each file atomically, unchanged bytes left alone, and
 files no longer produced removed.
 
-The build renders everything in memory first, so a failed build never gets here and the
-previous site stays exactly as it was.
+The build renders everything first (in memory, or into a staging folder beside ``output/``),
+so a failed build never gets here and the previous site stays exactly as it was.
 """
 
 from __future__ import annotations
@@ -60,11 +60,30 @@ def write_site(
     keep: tuple[str, ...] = (),
     prune: bool = True,
     unchanged: Collection[str] = (),
+    staged: Mapping[str, str] | None = None,
 ) -> WriteStats:
     """Make ``out`` hold exactly ``files`` plus ``unchanged`` (paths known to be on disk
-    already with the right bytes; not read) plus paths under the ``keep`` prefixes."""
+    already with the right bytes; not read) plus ``staged`` (path -> a finished file on the
+    same file system, moved into place) plus paths under the ``keep`` prefixes."""
     stats = WriteStats(unchanged=len(unchanged))
+    staged = staged or {}
     out.mkdir(parents=True, exist_ok=True)
+    made: set[Path] = set()
+    for rel in sorted(staged):
+        target = out / rel
+        source = staged[rel]
+        try:
+            if target.stat().st_size == os.stat(source).st_size:
+                if target.read_bytes() == Path(source).read_bytes():
+                    stats.unchanged += 1
+                    continue
+        except OSError:
+            pass
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        os.replace(source, target)
+        stats.written += 1
     for rel in sorted(files):
         target = out / rel
         data = files[rel]
@@ -77,7 +96,7 @@ def write_site(
         write_file(target, data)
         stats.written += 1
     if prune:
-        wanted = set(files) | set(unchanged)
+        wanted = set(files) | set(unchanged) | set(staged)
         found: set[str] = set()
         dirs: list[str] = []
         _walk(str(out), "", found, dirs)

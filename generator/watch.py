@@ -178,7 +178,8 @@ class Watcher:
         self.save_cache()
         if self.observer is not None:
             self.observer.stop()
-            self.observer.join(timeout=5)
+            if self.observer.is_alive():  # Ctrl-C may come while it is being started
+                self.observer.join(timeout=5)
         if self._search:
             self._search.stop()
 

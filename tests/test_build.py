@@ -169,3 +169,47 @@ def test_output_does_not_depend_on_the_hash_seed(site_root, tmp_path):
         )
         outputs.append(snapshot(root / "output"))
     assert outputs[0] == outputs[1]
+
+
+def test_pool_rendered_pages_are_staged_then_moved_into_place(tmp_path):
+    """A cold build of a site big enough for the process pool: pages wait in a staging
+    folder beside output/, then move in; the result equals a build in memory, and a failed
+    build leaves output/ as it was and no staging folder behind."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from make_site import make_site
+
+    from generator.build import PARALLEL_MIN_PAGES, Builder, render_site
+    from generator.config import load_config
+    from generator.errors import DossierError
+
+    root = tmp_path / "big"
+    make_site(root, 200)
+    config = load_config(root)
+    result = Builder(config).build(search=False)
+    assert result.rendered.rendered >= PARALLEL_MIN_PAGES
+    expected = render_site(config).files
+    got = {
+        p.relative_to(config.output).as_posix(): p.read_bytes()
+        for p in config.output.rglob("*")
+        if p.is_file()
+    }
+    assert got == dict(expected)
+    assert not list(root.glob(".dossier-staging-*"))
+
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "dossier.html").write_text("{{ no_such_name.x }}")
+    try:
+        Builder(config).build(search=False)
+    except DossierError:
+        pass
+    else:
+        raise AssertionError("the broken template should fail the build")
+    again = {
+        p.relative_to(config.output).as_posix(): p.read_bytes()
+        for p in config.output.rglob("*")
+        if p.is_file()
+    }
+    assert again == got
+    assert not list(root.glob(".dossier-staging-*"))
