@@ -54,7 +54,7 @@ if mode in ("cold", "unchanged"):
     out["timings"] = result.timings
 else:
     builder = Builder(config)
-    builder.build(search=False)
+    builder.build(search=False, warm=True)  # as the watcher's first build
     rnd = random.Random(5)
     folder = "dossiers" if mode == "dossier" else "actors"
     files = sorted((config.content / folder).glob("*.md"))

@@ -499,13 +499,15 @@ class Builder:
         search: bool | None = None,
         write_cache: bool = True,
         changed: Collection[Path] | None = None,
+        warm: bool = False,
     ) -> BuildResult:
         """Render what changed and bring ``output/`` up to date; then index it for search.
 
         When no input changed since the last build (same whole-input stamp) and ``output/``
         is exactly as that build left it, there is nothing to do: the site is not even read.
         ``changed``: the input files the caller knows changed since this builder's last
-        build (the watcher does); None when unknown.
+        build (the watcher does); None when unknown. ``warm``: even with nothing to do, read
+        and assemble the site, so that the next build can patch it (the watcher's first).
         """
         timer = Timer()
         manifest = self.cache.manifest
@@ -513,6 +515,8 @@ class Builder:
         if changed is None:
             stamp, racy = timer.stage("stamp", self.input_stamp)
             if not racy and manifest.stamp == stamp and timer.stage("check", self.output_intact):
+                if warm:  # output/ is as these inputs make it: their state is the last build's
+                    self._last = self._assemble(timer)
                 return self._nothing_to_do(search, timer)
         out = self.config.output
         # pages rendered by the pool wait beside output/ (same file system: moved, not

@@ -121,6 +121,10 @@ def _ics_text(text: str) -> str:
 
 def _fold(line: str) -> str:
     """RFC 5545: lines of at most 75 octets, continued with a leading space."""
+    if len(line) <= 75 and line.isascii():
+        return line
+    if line.isascii():  # one byte a character: plain slices
+        return "\r\n ".join([line[:75]] + [line[i : i + 74] for i in range(75, len(line), 74)])
     raw = line.encode("utf-8")
     if len(raw) <= 75:
         return line
@@ -143,6 +147,7 @@ def events_ics(site: Site, config: Config) -> bytes:
         "CALSCALE:GREGORIAN",
         f"X-WR-CALNAME:{_ics_text(config.title)}",
     ]
+    links = Links(site, len(site.events) > config.timeline_split)
     for e in site.events:
         first, last = e.date.first_day(), e.date.last_day()  # type: ignore[union-attr]
         dossier = site.dossier_by_slug.get(e.dossier or "")
@@ -160,7 +165,6 @@ def events_ics(site: Site, config: Config) -> bytes:
         if e.locations:
             lines.append(f"LOCATION:{_ics_text(', '.join(e.locations))}")
         if config.base_url:
-            links = Links(site, len(site.events) > config.timeline_split)
             lines.append(f"URL:{config.base_url}{links.event(e)}")
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")

@@ -252,7 +252,10 @@ class Watcher:
             # (seeds) or the config may have changed more than the watcher saw
             known = changes is not None and changes.paths and not kinds & {"seeds", "config"}
             result = self.builder.build(
-                search=False, changed=changes.paths if known else None, write_cache=not known
+                search=False,
+                changed=changes.paths if known else None,
+                write_cache=not known,
+                warm=changes is None,  # the first build: later ones patch what it read
             )
             if known:
                 self._unsaved = time.monotonic()

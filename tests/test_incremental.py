@@ -375,3 +375,18 @@ def test_own_template_means_unknown_dependencies(site: Path, tmp_path: Path):
         in (config.output / "dossiers" / "index.html").read_bytes()
     )
     assert tree(config.output) == clean_build(site, tmp_path)
+
+
+def test_warm_start_with_nothing_to_do_still_patches_the_next_edit(site: Path, tmp_path: Path):
+    age_inputs(site)
+    config = load_config(site)
+    build(config, search=False)
+    builder = Builder(config)  # as the watcher starts: nothing changed since the last build
+    first = builder.build(search=False, warm=True)
+    assert first.rendered.rendered == 0 and first.stats.written == 0
+    dossier = site / "content" / "dossiers" / "invasion.md"
+    dossier.write_text(dossier.read_text() + "\nA later paragraph.\n")
+    result = builder.build(search=False, changed={dossier})
+    assert "plan" not in result.timings  # the site read at the start was patched
+    assert set(result.rendered.files.memory) == {"dossiers/invasion/index.html"}  # type: ignore[attr-defined]
+    assert tree(config.output) == clean_build(site, tmp_path)
