@@ -71,8 +71,13 @@ class Point:
             return f"{MONTHS[self.month]} {self.year}"
         return str(self.year)
 
-    def display(self) -> str:
-        text = self.plain()
+    def display(self, weekday: bool = True) -> str:
+        """"Friday 19 December 2025", "c. 2026", "2026 (uncertain)"; ``weekday=False``
+        drops the weekday, which reads better inside a phrase ("by 31 December 2025")."""
+        if weekday or self.day is None:
+            text = self.plain()
+        else:
+            text = f"{self.day} {MONTHS[self.month]} {self.year}"  # type: ignore[index]
         if self.approximate:
             text = "c. " + text
         if self.uncertain:
@@ -213,16 +218,7 @@ class When:
 
 
 def _short(point: Point) -> str:
-    """Like display, without the weekday: reads better inside a phrase."""
-    if point.day is not None:
-        text = f"{point.day} {MONTHS[point.month]} {point.year}"  # type: ignore[index]
-    else:
-        text = point.plain()
-    if point.approximate:
-        text = "c. " + text
-    if point.uncertain:
-        text += " (uncertain)"
-    return text
+    return point.display(weekday=False)
 
 
 def _range(a: Point, b: Point) -> str:
