@@ -7,10 +7,11 @@ For each size N it measures, each in a fresh child process so imports and caches
 - cold: no output, no cache (process pool for rendering when there are cores);
 - unchanged: a new process rebuilding a site that is already built (disk cache warm);
   both the ``build()`` call and the whole process (interpreter start and imports included);
-- one edited dossier / one edited actor file → output updated: in a long-running process
-  (as in ``dossier watch``), the time from after the file is saved until ``output/`` is
-  written (the incremental rebuild, told the changed path as the watcher tells it; the
-  watcher saves the build cache later, once things are quiet), one edit per run;
+- one edited dossier / one edited actor file / one dossier's front matter edited (an
+  event's date changed) → output updated: in a long-running process (as in ``dossier
+  watch``), the time from after the file is saved until ``output/`` is written (the
+  incremental rebuild, told the changed path as the watcher tells it; the watcher saves
+  the build cache later, once things are quiet), one edit per run;
 - peak memory: ``ru_maxrss`` of the build process (and of its render workers) in the cold
   build, which is the largest.
 
@@ -37,7 +38,7 @@ sys.path.insert(0, str(HERE))
 from make_site import make_site  # noqa: E402
 
 CHILD = r"""
-import json, random, resource, sys, time
+import json, random, re, resource, sys, time
 t0 = time.perf_counter()
 from pathlib import Path
 from generator.build import Builder
@@ -56,13 +57,18 @@ else:
     builder = Builder(config)
     builder.build(search=False, warm=True)  # as the watcher's first build
     rnd = random.Random(5)
-    folder = "dossiers" if mode == "dossier" else "actors"
+    folder = "actors" if mode == "actor" else "dossiers"
     files = sorted((config.content / folder).glob("*.md"))
     times, rendered = [], []
     for i in range(runs):
         f = rnd.choice(files)
         text = f.read_text(encoding="utf-8")
-        f.write_text(text + f"\nAn added sentence number {i}.\n", encoding="utf-8")
+        if mode == "frontmatter":  # an event's date moves to another year
+            year = lambda m: f"date: '{int(m.group(1)) - 1 - i % 3}"
+            text = re.sub(r"date: '(\d{4})", year, text, count=1)
+        else:
+            text += f"\nAn added sentence number {i}.\n"
+        f.write_text(text, encoding="utf-8")
         t = time.perf_counter()
         # as ``dossier watch`` does: the changed path is known, the cache saved when quiet
         result = builder.build(search=False, changed={f}, write_cache=False)
@@ -115,6 +121,7 @@ def bench(n: int, runs: int, work: Path) -> dict:
         process.append(r["process"])
     dossier = child("dossier", root, runs)
     actor = child("actor", root, runs)
+    frontmatter = child("frontmatter", root, runs)
     med = statistics.median
     return {
         "n": n,
@@ -125,6 +132,9 @@ def bench(n: int, runs: int, work: Path) -> dict:
         "edit_dossier_pages": med(dossier["rendered"]),
         "edit_actor": med(actor["edits"]),
         "edit_actor_pages": med(actor["rendered"]),
+        "edit_frontmatter": med(frontmatter["edits"]),
+        "edit_frontmatter_pages": med(frontmatter["rendered"]),
+        "last_frontmatter_timings": frontmatter["timings"],
         "peak_mb": max(rss),
         "workers_peak_mb": max(workers),
         "last_edit_timings": dossier["timings"],
@@ -135,15 +145,17 @@ def table(results: list[dict]) -> str:
     rows = [
         "| dossiers | cold build | unchanged rebuild: build() / whole process "
         "| one dossier edited → output | one actor file edited → output "
+        "| one dossier's front matter edited → output "
         "| peak RSS (build process / render worker) |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         rows.append(
             f"| {r['n']:,} | {r['cold']:.2f} s | {r['unchanged']:.2f} s / "
             f"{r['unchanged_process']:.2f} s | {r['edit_dossier']:.2f} s "
             f"({r['edit_dossier_pages']:.0f} pages) | {r['edit_actor']:.2f} s "
-            f"({r['edit_actor_pages']:.0f} pages) | {r['peak_mb']:.0f} MB / "
+            f"({r['edit_actor_pages']:.0f} pages) | {r['edit_frontmatter']:.2f} s "
+            f"({r['edit_frontmatter_pages']:.0f} pages) | {r['peak_mb']:.0f} MB / "
             f"{r['workers_peak_mb']:.0f} MB |"
         )
     return "\n".join(rows)

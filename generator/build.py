@@ -12,6 +12,7 @@ to render use a small process pool.
 
 from __future__ import annotations
 
+import copy
 import multiprocessing
 import os
 import shutil
@@ -32,12 +33,18 @@ from .cache import BuildCache, code_digest, digest, input_stamp
 from .config import CONFIG_FILE, Config
 from .content import line_in_file, load_content, read_file
 from .errors import DossierError, Problem, Problems
-from .exports import exports
+from .exports import Rows, exports
 from .markup import Markup
 from .output import WriteStats, existing_files, write_site
-from .pages import Page, plan
-from .render import PACKAGE_TEMPLATES, make_environment, render_page
-from .site import Site, assemble
+from .pages import Links, Page, plan
+from .render import (
+    PACKAGE_TEMPLATES,
+    event_fragment,
+    fragment_key,
+    make_environment,
+    render_page,
+)
+from .site import Site, assemble, patch_dossier
 
 PACKAGE_STATIC = Path(__file__).parent / "static"
 SEARCH_DIR = "pagefind"
@@ -189,6 +196,44 @@ def _render_chunk(indices: list[int]) -> tuple[list[tuple[str, bytes | str]], di
     return out, markdown.added, markdown.used
 
 
+FRAGMENT_DEPTH = 2  # timeline years, actor, place and tag pages: where events are shown
+
+
+def _fragment_variables(links, config) -> dict:
+    page = "x/" * FRAGMENT_DEPTH + routes.INDEX
+    return {"site": links.site, "config": config, "links": links, "page_path": page}
+
+
+def _fragment_chunk(indices: list[int]) -> list[tuple[int, str]]:
+    env, links, config, events = _JOB  # type: ignore[misc]
+    variables = _fragment_variables(links, config)
+    return [(i, event_fragment(env, links, events[i], FRAGMENT_DEPTH, variables)) for i in indices]
+
+
+def prerender_fragments(env, links: Links, config: Config, workers: int = 0) -> int:
+    """Render the events' fragments (as pages at ``FRAGMENT_DEPTH`` show them) into
+    ``links.store`` in a process pool, before the pages are: each is then rendered once,
+    not once in each worker that renders a page showing it. Returns how many."""
+    global _JOB
+    site = links.site
+    keys = [fragment_key(e, links, FRAGMENT_DEPTH, True) for e in site.events]
+    todo = [i for i, key in enumerate(keys) if key not in links.store]
+    if not todo:
+        return 0
+    workers = workers or min(os.cpu_count() or 1, 4)
+    size = max(16, min(512, len(todo) // (workers * 8)))
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    _JOB = (env, links, config, site.events)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for out in pool.imap_unordered(_fragment_chunk, chunks):
+                for i, html in out:
+                    links.store[keys[i]] = html
+    finally:
+        _JOB = None
+    return len(todo)
+
+
 def _can_fork() -> bool:
     return (
         (os.cpu_count() or 1) > 1
@@ -246,7 +291,10 @@ class _State:
     common: str  # digest of what every page shows
     values: dict[str, str]  # dependency token -> value
     graphs: dict[str, str]  # content path -> graph digest, as assembled
+    packaged: set[str] = field(default_factory=set)  # templates all from the package
     touched: set[str] | None = None  # tokens changed since the last build (None: unknown)
+    replanned: set[str] = field(default_factory=set)  # pages planned again since then
+    same_pages: bool = True  # the same page paths as the last build (if touched is known)
 
 
 # -- the builder --------------------------------------------------------------------------------
@@ -268,6 +316,7 @@ class Builder:
         self._env_dirs: tuple = ()
         self._markup: Markup | None = None
         self._last: _State | None = None
+        self._rows = Rows()  # each event's part of the exports, kept across builds
 
     @property
     def markup(self) -> Markup:
@@ -306,7 +355,7 @@ class Builder:
         last, self._last = self._last, None  # given back once the output is written
         state = None
         if last is not None and changed and trust_output:
-            state = self._patch_bodies(last, changed, timer)
+            state = self._patch(last, changed, timer)
         if state is None:
             state = self._assemble(timer)
         return self._render(state, timer, trust_output, parallel, staging)
@@ -341,12 +390,21 @@ class Builder:
 
         timer.stage("deps", all_deps)
         return _State(
-            site, pages, list(problems.warnings), env, templates, common, values, dict(docs.graphs)
+            site,
+            pages,
+            list(problems.warnings),
+            env,
+            templates,
+            common,
+            values,
+            dict(docs.graphs),
+            packaged,
         )
 
-    def _patch_bodies(self, last: _State, changed: Collection[Path], timer: Timer) -> _State | None:
-        """The last build's state with new Markdown bodies, when the changed files are
-        content files this builder read and only their bodies changed; else None.
+    def _patch(self, last: _State, changed: Collection[Path], timer: Timer) -> _State | None:
+        """The last build's state with the changed content files applied, when they are
+        files this builder read and either only their Markdown bodies changed, or they are
+        dossiers whose edit names no new actor or place (``site.patch_dossier``); else None.
         (A folder's own change is news of its files' changes, which are listed too.)"""
         config, docs = self.config, self.cache.documents
         updates = []
@@ -364,32 +422,86 @@ class Builder:
             if rel not in last.graphs or not path.is_file():
                 return None  # new, deleted or not a content file: read everything
             entry = timer.stage("load", docs.parse, path.parent.name, path, rel, read_file)
-            if entry is None or entry.problems or entry.graph != last.graphs[rel]:
+            if entry is None or entry.problems:
                 return None
+            if entry.graph != last.graphs[rel]:
+                before = docs.entries.get(rel)
+                if path.parent.name != "dossiers" or before is None or before.problems:
+                    return None
             updates.append((rel, entry))
+        site = last.site
         wanted = {rel for rel, _ in updates}
         owners = {
             thing.path: thing
-            for thing in (*last.site.dossiers, *last.site.actors, *last.site.locations)
+            for thing in (*site.dossiers, *site.actors, *site.locations)
             if thing.path in wanted
         }
-        patches = []
+        changed_tokens = {deps.EVERYTHING}
+        edited = [(rel, entry) for rel, entry in updates if entry.graph != last.graphs[rel]]
+        if edited:
+            done = timer.stage("assemble", self._patch_dossiers, site, edited)
+            if done is None:
+                return None
+            split = last.pages[0].context["links"].split if last.pages else None
+            if (len(site.events) > config.timeline_split) != split:
+                return None  # the timeline is split by year now, or no longer
+            changed_tokens |= {deps.GRAPH, "tags"}
+            for rel, entry in edited:
+                changed_tokens |= {rel, f"body:{rel}"}
+                last.values[rel] = last.graphs[rel] = entry.graph
+                last.values[f"body:{rel}"] = entry.body
         for rel, entry in updates:
-            if entry.body != last.values.get(f"body:{rel}"):
+            if entry.graph == last.graphs[rel] and entry.body != last.values.get(f"body:{rel}"):
                 bodies = [r.body for r in entry.records if hasattr(r, "body")]
                 if rel not in owners or len(bodies) != 1:
                     return None
-                patches.append((owners[rel], bodies[0], rel, entry.body))
-        changed_tokens = {deps.EVERYTHING}
-        for owner, body, rel, body_digest in patches:
-            owner.body = body
-            changed_tokens.add(f"body:{rel}")
-            last.values[f"body:{rel}"] = body_digest
+                owners[rel].body = bodies[0]
+                changed_tokens.add(f"body:{rel}")
+                last.values[f"body:{rel}"] = entry.body
         for rel, entry in updates:
             docs.put(rel, entry)
         last.values[deps.EVERYTHING] = digest(repr(sorted(docs.digests.items())))
+        if edited:
+            last.values[deps.GRAPH] = digest(repr(sorted(docs.graphs.items())))
+            last.values["tags"] = digest(repr(list(site.tags)))
+            before = last.pages
+            pages = timer.stage("plan", plan, site, config, before, done)
+            reused = {id(p) for p in before}
+            fresh = [p for p in pages if id(p) not in reused]
+
+            def fresh_deps() -> None:
+                for page in fresh:
+                    page.deps = deps.deps_for(
+                        page.template, page.context, site, page.template in last.packaged
+                    )
+
+            timer.stage("deps", fresh_deps)
+            last.pages = pages
+            last.replanned = {p.path for p in fresh}
+            last.same_pages = len(pages) == len(before) and {p.path for p in pages} == {
+                p.path for p in before
+            }
         last.touched = changed_tokens
         return last
+
+    def _patch_dossiers(self, site: Site, edited: list) -> set[str] | None:
+        """Apply edited dossiers to the site in place; the paths of the pages that show
+        what changed (to be planned again), or None when the site must be assembled."""
+        dirty: set[str] = set()
+        for _, entry in edited:
+            if len(entry.records) != 1:
+                return None
+            done = patch_dossier(site, copy.copy(entry.records[0]), Problems())
+            if done is None:
+                return None
+            for name in done.actors:
+                slug = site.actor_by_name[name].slug
+                dirty |= {routes.actor(slug), routes.actor_feed(slug)}
+            for name in done.places:
+                dirty.add(routes.location(site.location_by_name[name].slug))
+            dirty.update(routes.dossier(slug) for slug in done.dossiers)
+            dirty.update(routes.timeline_year(y) for y in done.years if y is not None)
+        return dirty
 
     def _render(
         self,
@@ -416,10 +528,15 @@ class Builder:
             return manifest.stats.get(path) == (st.st_size, st.st_mtime_ns, st.st_ino)
 
         def fingerprint_all() -> None:
-            touched = state.touched
+            touched, replanned = state.touched, state.replanned
             old = manifest.fingerprints
             for page in pages:
-                if touched is not None and page.path in old and not (page.deps & touched):
+                if (
+                    touched is not None
+                    and page.path in old
+                    and not (page.deps & touched)
+                    and page.path not in replanned
+                ):
                     fp = old[page.path]  # nothing it depends on changed
                 else:
                     fp = deps.fingerprint(
@@ -432,6 +549,17 @@ class Builder:
                     todo.append(page)
 
         timer.stage("fingerprints", fingerprint_all)
+        links = pages[0].context.get("links") if pages else None
+        if isinstance(links, Links):
+            links.fragments = {}  # keyed by object identity: for one build only
+            store = cache.fragments(templates.get("_macros.html", "?"))
+            if pages and len(todo) == len(pages):
+                store.clear()  # a full render: keep only what this site shows
+                store[None] = templates.get("_macros.html", "?")
+            size = len(store)
+            links.store = store
+            if parallel and len(todo) >= PARALLEL_MIN_PAGES and _can_fork():
+                timer.stage("fragments", prerender_fragments, state.env, links, config)
         cache.markdown.used = set()
         try:
             files, staged = timer.stage(
@@ -443,6 +571,8 @@ class Builder:
             raise DossierError(template_problem(exc, config)) from None
         if pages and len(todo) == len(pages):
             cache.trim_markdown(cache.markdown.used)
+        if isinstance(links, Links) and len(links.store) != size:
+            cache.fragments_dirty = True
 
         export_fp = digest(repr((common, values[deps.GRAPH], sorted(prints))))
         previous = manifest.exports
@@ -454,7 +584,7 @@ class Builder:
             kept.update(previous)
             exported: dict[str, bytes] = {}
         else:
-            exported = timer.stage("exports", exports, site, config, pages)
+            exported = timer.stage("exports", exports, site, config, pages, self._rows)
         files.update(exported)
         files.update(timer.stage("assets", static_files, config))
         self._pending = (prints, export_fp, set(exported) or set(previous), state, staged)
@@ -528,8 +658,9 @@ class Builder:
             files = rendered.files.memory  # type: ignore[attr-defined]
             staged = self._pending[4]
             keep = (SEARCH_DIR + "/",)
-            # a patched build has the same pages as the last: nothing to prune
-            prune = self._pending[3].touched is None
+            # a patched build with the same pages as the last: nothing to prune
+            patched = self._pending[3]
+            prune = patched.touched is None or not patched.same_pages
             stats = timer.stage("write", write_site, out, files, keep, prune, kept, staged)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -586,6 +717,8 @@ class Builder:
         """Remember how each output file looks now that it is written."""
         prints, export_fp, export_paths, state, _ = self._pending
         state.touched = None
+        state.replanned = set()
+        state.same_pages = True
         self._last = state
         manifest = self.cache.manifest
         out = self.config.output

@@ -247,6 +247,8 @@ class BuildCache:
         self.folder = folder
         self._documents: DocumentCache | None = None
         self._markdown: MarkdownCache | None = None
+        self._fragments: dict | None = None
+        self.fragments_dirty = False
         self.manifest = Manifest()
         self.manifest_dirty = False
         self.load()
@@ -272,6 +274,16 @@ class BuildCache:
     @markdown.setter
     def markdown(self, value: MarkdownCache) -> None:
         self._markdown = value
+
+    def fragments(self, macros: str) -> dict:
+        """Rendered event fragments by what they show (``render.fragment_key``), for the
+        ``_macros.html`` whose digest is ``macros``: another macro file, another store."""
+        if self._fragments is None:
+            stored = self._read("fragments")
+            self._fragments = stored if isinstance(stored, dict) else {}
+        if self._fragments.get(None) != macros:
+            self._fragments = {None: macros}
+        return self._fragments
 
     def _file(self, name: str) -> Path:
         assert self.folder is not None
@@ -300,7 +312,7 @@ class BuildCache:
             raise
 
     def load(self) -> None:
-        self._documents = self._markdown = None
+        self._documents = self._markdown = self._fragments = None
         manifest = self._read("manifest")
         self.manifest = manifest if isinstance(manifest, Manifest) else Manifest()
 
@@ -315,6 +327,9 @@ class BuildCache:
             if self._markdown is not None and self._markdown.dirty:
                 self._write("markdown", dict(self._markdown))
                 self._markdown.dirty = False
+            if self._fragments is not None and self.fragments_dirty:
+                self._write("fragments", self._fragments)
+                self.fragments_dirty = False
             if self.manifest_dirty:
                 self._write("manifest", self.manifest)
                 self.manifest_dirty = False

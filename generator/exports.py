@@ -28,24 +28,12 @@ def _parts(point: Point) -> dict:
     return parts
 
 
-def timeline_json(site: Site, config: Config) -> bytes:
-    events = []
-    for e in site.events:
-        when = e.date
-        assert when is not None
-        start = when.start or when.end
-        item = {
-            "unique_id": e.id,
-            "start_date": _parts(start),
-            "display_date": when.display(),
-            "text": {"headline": _headline(e), "text": _html_escape(e.text)},
-        }
-        if when.start and when.end:
-            item["end_date"] = _parts(when.end)
-        dossier = site.dossier_by_slug.get(e.dossier or "")
-        if dossier:
-            item["group"] = dossier.title
-        events.append(item)
+_EVENTS = "\0events\0"  # stands for the events in the JSON text until they are joined in
+
+
+def timeline_json(site: Site, config: Config, rows: Rows | None = None) -> bytes:
+    rows = rows if rows is not None else Rows()
+    events = [rows.get(e, "json", site, config) for e in site.events]
     data = {
         "title": {
             "text": {
@@ -53,9 +41,32 @@ def timeline_json(site: Site, config: Config) -> bytes:
                 "text": _html_escape(config.description),
             }
         },
-        "events": events,
+        "events": [_EVENTS] if events else [],
     }
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    if events:
+        text = text.replace(f"  {json.dumps(_EVENTS, ensure_ascii=False)}", ",\n".join(events), 1)
+    return text.encode()
+
+
+def _json_item(e: Event, site: Site, config: Config | None) -> str:
+    """One event of ``timeline.json``, as ``json.dumps`` of the whole file writes it."""
+    when = e.date
+    assert when is not None
+    start = when.start or when.end
+    item = {
+        "unique_id": e.id,
+        "start_date": _parts(start),
+        "display_date": when.display(),
+        "text": {"headline": _headline(e), "text": _html_escape(e.text)},
+    }
+    if when.start and when.end:
+        item["end_date"] = _parts(when.end)
+    dossier = site.dossier_by_slug.get(e.dossier or "")
+    if dossier:
+        item["group"] = dossier.title
+    text = json.dumps(item, ensure_ascii=False, indent=1, sort_keys=True)
+    return "\n".join("  " + line for line in text.split("\n"))
 
 
 def _headline(event: Event) -> str:
@@ -70,43 +81,52 @@ def _html_escape(text: str) -> str:
     )
 
 
-def events_csv(site: Site) -> bytes:
+CSV_HEADER = [
+    "id",
+    "date",
+    "display_date",
+    "first_day",
+    "last_day",
+    "precision",
+    "text",
+    "actors",
+    "locations",
+    "dossier",
+    "source_url",
+]
+
+
+def _csv_line(values: list[str]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
+    csv.writer(out, lineterminator="\r\n").writerow(values)
+    return out.getvalue()
+
+
+def events_csv(site: Site, rows: Rows | None = None) -> bytes:
+    rows = rows if rows is not None else Rows()
+    lines = [_csv_line(CSV_HEADER)]
+    lines += [rows.get(e, "csv", site, None) for e in site.events + site.undated]
+    return "".join(lines).encode("utf-8")
+
+
+def _csv_row(e: Event, site: Site, config: Config | None) -> str:
+    dossier = site.dossier_by_slug.get(e.dossier or "")
+    first, last = e.date.iso_range() if e.date else ("", "")
+    return _csv_line(
         [
-            "id",
-            "date",
-            "display_date",
-            "first_day",
-            "last_day",
-            "precision",
-            "text",
-            "actors",
-            "locations",
-            "dossier",
-            "source_url",
+            e.id,
+            str(e.date or ""),
+            e.date.display() if e.date else "",
+            first,
+            last,
+            e.date.precision if e.date else "",
+            e.text,
+            "; ".join(e.actors),
+            "; ".join(e.locations),
+            e.dossier or "",
+            dossier.source.url if dossier else "; ".join(e.sources),
         ]
     )
-    for e in site.events + site.undated:
-        dossier = site.dossier_by_slug.get(e.dossier or "")
-        first, last = e.date.iso_range() if e.date else ("", "")
-        writer.writerow(
-            [
-                e.id,
-                str(e.date or ""),
-                e.date.display() if e.date else "",
-                first,
-                last,
-                e.date.precision if e.date else "",
-                e.text,
-                "; ".join(e.actors),
-                "; ".join(e.locations),
-                e.dossier or "",
-                dossier.source.url if dossier else "; ".join(e.sources),
-            ]
-        )
-    return out.getvalue().encode("utf-8")
 
 
 def _ics_text(text: str) -> str:
@@ -139,36 +159,81 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def events_ics(site: Site, config: Config) -> bytes:
-    lines = [
+def _ics_lines(lines: list[str]) -> str:
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def events_ics(site: Site, config: Config, rows: Rows | None = None) -> bytes:
+    rows = rows if rows is not None else Rows()
+    head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//Dossier//Timeline//EN",
         "CALSCALE:GREGORIAN",
         f"X-WR-CALNAME:{_ics_text(config.title)}",
     ]
+    parts = [_ics_lines(head)]
+    parts += [rows.get(e, "ics", site, config) for e in site.events]
+    parts.append(_ics_lines(["END:VCALENDAR"]))
+    return "".join(parts).encode("utf-8")
+
+
+def _ics_event(e: Event, site: Site, config: Config) -> str:
     links = Links(site, len(site.events) > config.timeline_split)
-    for e in site.events:
-        first, last = e.date.first_day(), e.date.last_day()  # type: ignore[union-attr]
-        dossier = site.dossier_by_slug.get(e.dossier or "")
-        stamp = dossier.published.first_day() if dossier and dossier.published else first
-        summary = e.date.display() + ": " + e.text  # type: ignore[union-attr]
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{e.id}@dossier",
-            f"DTSTAMP:{stamp:%Y%m%d}T000000Z",
-            f"DTSTART;VALUE=DATE:{first:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{last + dt.timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_ics_text(summary[:200])}",
-            f"DESCRIPTION:{_ics_text(e.sentence or e.text)}",
-        ]
-        if e.locations:
-            lines.append(f"LOCATION:{_ics_text(', '.join(e.locations))}")
-        if config.base_url:
-            lines.append(f"URL:{config.base_url}{links.event(e)}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")
+    first, last = e.date.first_day(), e.date.last_day()  # type: ignore[union-attr]
+    dossier = site.dossier_by_slug.get(e.dossier or "")
+    stamp = dossier.published.first_day() if dossier and dossier.published else first
+    summary = e.date.display() + ": " + e.text  # type: ignore[union-attr]
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{e.id}@dossier",
+        f"DTSTAMP:{stamp:%Y%m%d}T000000Z",
+        f"DTSTART;VALUE=DATE:{first:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{last + dt.timedelta(days=1):%Y%m%d}",
+        f"SUMMARY:{_ics_text(summary[:200])}",
+        f"DESCRIPTION:{_ics_text(e.sentence or e.text)}",
+    ]
+    if e.locations:
+        lines.append(f"LOCATION:{_ics_text(', '.join(e.locations))}")
+    if config.base_url:
+        lines.append(f"URL:{config.base_url}{links.event(e)}")
+    lines.append("END:VEVENT")
+    return _ics_lines(lines)
+
+
+class Rows:
+    """Each event's part of each export, kept across builds. Assembling makes new event
+    objects and an edit applied in place (``site.patch_dossier``) gives the edited
+    dossier new ones, so a part stays good while its event is the same object and the
+    site-wide settings it shows (the timeline split, the base URL) are the same."""
+
+    MAKERS = {"json": _json_item, "csv": _csv_row, "ics": _ics_event}
+
+    def __init__(self):
+        self.settings: tuple | None = None
+        self.parts: dict[int, tuple[Event, dict[str, str]]] = {}
+        self.seen: dict[int, tuple[Event, dict[str, str]]] = {}
+
+    def begin(self, site: Site, config: Config) -> None:
+        settings = (len(site.events) > config.timeline_split, config.base_url, config.title)
+        if settings != self.settings:
+            self.parts = {}
+            self.settings = settings
+        self.seen = {}
+
+    def end(self) -> None:
+        """Forget the events this build's exports did not show."""
+        self.parts, self.seen = self.seen, {}
+
+    def get(self, event: Event, kind: str, site: Site, config: Config | None) -> str:
+        entry = self.parts.get(id(event))
+        if entry is None or entry[0] is not event:
+            entry = self.parts[id(event)] = (event, {})
+        self.seen[id(event)] = entry
+        part = entry[1].get(kind)
+        if part is None:
+            part = entry[1][kind] = self.MAKERS[kind](event, site, config)
+        return part
 
 
 def sitemap(pages: list[Page], config: Config) -> bytes:
@@ -189,12 +254,18 @@ def robots(config: Config) -> bytes:
     return f"User-agent: *\nAllow: /\nSitemap: {config.base_url}{routes.SITEMAP}\n".encode()
 
 
-def exports(site: Site, config: Config, pages: list[Page]) -> dict[str, bytes]:
+def exports(
+    site: Site, config: Config, pages: list[Page], rows: Rows | None = None
+) -> dict[str, bytes]:
+    """``rows``: each event's part of each file, kept from the last build (see ``Rows``)."""
+    rows = rows if rows is not None else Rows()
+    rows.begin(site, config)
     files = {
-        routes.TIMELINE_JSON: timeline_json(site, config),
-        routes.EVENTS_CSV: events_csv(site),
-        routes.EVENTS_ICS: events_ics(site, config),
+        routes.TIMELINE_JSON: timeline_json(site, config, rows),
+        routes.EVENTS_CSV: events_csv(site, rows),
+        routes.EVENTS_ICS: events_ics(site, config, rows),
     }
+    rows.end()
     if config.base_url:
         files[routes.SITEMAP] = sitemap(pages, config)
         files[routes.ROBOTS] = robots(config)

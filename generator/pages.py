@@ -34,6 +34,7 @@ class Links:
         self.site = site
         self.split = split
         self.fragments: dict = {}  # rendered pieces shared by pages, for this build only
+        self.store: dict = {}  # event fragments by what they show, kept across builds
 
     def actor(self, name: str) -> str:
         return routes.actor(self.site.actor_by_name[name].slug)
@@ -105,12 +106,34 @@ def event_facets(events: list[Event]) -> dict:
     return {"actors": ranked(actors), "locations": ranked(places), "tags": ranked(tags)}
 
 
-def plan(site: Site, config: Config) -> list[Page]:
+def plan(
+    site: Site,
+    config: Config,
+    previous: list[Page] | None = None,
+    dirty: set[str] | frozenset[str] = frozenset(),
+) -> list[Page]:
+    """The pages of the site. ``previous``: the pages planned for this same ``Site`` object
+    before an edit was applied to it in place (``site.patch_dossier``): the page of each
+    actor, place, dossier and year of the timeline is kept from there unless its path is
+    in ``dirty``; every other page (lists, counts) is planned again."""
     split = len(site.events) > config.timeline_split
-    links = Links(site, split)
+    kept = {p.path: p for p in previous} if previous else {}
+    if kept:
+        links = next(iter(kept.values())).context["links"]
+        assert links.split == split and links.site is site
+    else:
+        links = Links(site, split)
     common = {"site": site, "config": config, "links": links}
     everything = {"*"}
     pages: list[Page] = []
+
+    def keep(path: str) -> bool:
+        """Reuse the previous page at ``path`` when it stands."""
+        page = kept.get(path)
+        if page is None or path in dirty:
+            return False
+        pages.append(page)
+        return True
 
     def add(path: str, template: str, deps: set[str] | None = None, **context) -> None:
         pages.append(Page(path, template, {**common, **context}, deps or everything))
@@ -141,6 +164,8 @@ def plan(site: Site, config: Config) -> list[Page]:
             groups=groups,
         )
         for year, months in groups:
+            if keep(routes.timeline_year(year)):
+                continue
             year_events = [e for _, evs in months for e in evs]
             add(
                 routes.timeline_year(year),
@@ -196,15 +221,19 @@ def plan(site: Site, config: Config) -> list[Page]:
     )
     for actor in site.actors:
         profile = site.actor_profiles[actor.slug]
-        add(
-            routes.actor(actor.slug),
-            "actor.html",
-            actor=actor,
-            profile=profile,
-            months=month_counts(profile.events),
-        )
-        add(routes.actor_feed(actor.slug), "actor_feed.xml", actor=actor, profile=profile)
+        if not keep(routes.actor(actor.slug)):
+            add(
+                routes.actor(actor.slug),
+                "actor.html",
+                actor=actor,
+                profile=profile,
+                months=month_counts(profile.events),
+            )
+        if not keep(routes.actor_feed(actor.slug)):
+            add(routes.actor_feed(actor.slug), "actor_feed.xml", actor=actor, profile=profile)
     for place in site.locations:
+        if keep(routes.location(place.slug)):
+            continue
         profile = site.location_profiles[place.slug]
         add(
             routes.location(place.slug),
@@ -215,6 +244,8 @@ def plan(site: Site, config: Config) -> list[Page]:
         )
     add(routes.DOSSIERS, "dossiers.html")
     for dossier in site.dossiers:
+        if keep(routes.dossier(dossier.slug)):
+            continue
         add(
             routes.dossier(dossier.slug),
             "dossier.html",

@@ -29,21 +29,69 @@ def _url(ctx, target: str) -> str:
     return relative(ctx["page_path"], target)
 
 
+def fragment_key(event, links, depth: int, show_source: bool) -> tuple:
+    """Everything the ``event_item`` macro shows of one event at one page depth (its links
+    read the same from every page at one depth): equal keys, equal HTML."""
+    site = links.site
+    dossier = site.dossier_by_slug[event.dossier] if event.dossier else None
+    return (
+        depth,
+        show_source,
+        links.split,
+        event.id,
+        event.date,
+        event.text,
+        event.sentence,
+        event.paragraph,
+        event.expression,
+        event.dossier,
+        (dossier.title, tuple(dossier.tags)) if dossier else None,
+        tuple(event.tags),
+        tuple(event.sources),
+        tuple((n, site.actor_by_name[n].slug) for n in event.actors),
+        tuple((n, site.location_by_name[n].slug) for n in event.locations),
+    )
+
+
+def macros_module(env: jinja2.Environment, links, depth: int, variables: dict):
+    """``_macros.html`` as a module for pages at ``depth`` (one per build and depth)."""
+    macros = links.fragments.get(("macros", depth))
+    if macros is None:
+        template = env.get_template("_macros.html")
+        macros = template.make_module(vars=variables)
+        links.fragments[("macros", depth)] = macros
+    return macros
+
+
+def event_fragment(env: jinja2.Environment, links, event, depth: int, variables: dict) -> str:
+    """An event as shown on pages at ``depth`` with its source (timeline, actor, place and
+    tag pages), from ``links.store`` (kept by the builder across builds) when it has it."""
+    key = fragment_key(event, links, depth, True)
+    html = links.store.get(key)
+    if html is None:
+        html = links.store[key] = str(
+            macros_module(env, links, depth, variables).event_item(event, True)
+        )
+    return html
+
+
 @jinja2.pass_context
 def _event_html(ctx, event, show_source: bool = True) -> Safe:
-    """One event as the ``event_item`` macro renders it, rendered once per build for each
-    page depth (its links read the same from every page at one depth) and reused: an event
-    shows on the timeline and on the page of each of its actors, places and tags."""
+    """One event as the ``event_item`` macro renders it, rendered once for each page depth
+    and reused: an event shows on the timeline and on the page of each of its actors,
+    places and tags. With its source, the fragment also outlives the build (``Links.store``,
+    keyed by what it shows); without (on its dossier's own page) it is shown only once."""
     links = ctx["links"]
-    key = (id(event), ctx["page_path"].count("/"), show_source)
+    depth = ctx["page_path"].count("/")
+    key = (id(event), depth, show_source)
     html = links.fragments.get(key)
     if html is None:
-        macros = links.fragments.get(("macros", key[1]))
-        if macros is None:
-            template = ctx.environment.get_template("_macros.html")
-            macros = template.make_module(vars=ctx.get_all())
-            links.fragments[("macros", key[1])] = macros
-        html = links.fragments[key] = Safe(str(macros.event_item(event, show_source)))
+        if show_source:
+            html = event_fragment(ctx.environment, links, event, depth, ctx.get_all())
+        else:
+            macros = macros_module(ctx.environment, links, depth, ctx.get_all())
+            html = str(macros.event_item(event, show_source))
+        html = links.fragments[key] = Safe(html)
     return html
 
 

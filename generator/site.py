@@ -6,9 +6,10 @@ Pure: takes what ``content.py`` read, returns a ``Site``; problems go to the col
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 from .dates import When
 from .errors import Problems
@@ -139,6 +140,21 @@ class Site:
     actor_by_name: dict[str, Actor]
     location_by_name: dict[str, Location]
     dossier_by_slug: dict[str, Dossier]
+    tally: Tally | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass
+class Tally:
+    """What ``assemble`` counted on the way, kept so one dossier's edit can be applied to
+    the site without assembling it again (``patch_dossier``)."""
+
+    actors: Registry
+    places: Registry
+    mentions: dict[str, tuple[list[str], list[str]]]  # dossier path -> names as written
+    pair_actors: dict[str, Counter]
+    actor_places: dict[str, Counter]
+    place_actors: dict[str, Counter]
+    place_places: dict[str, Counter]
 
 
 def event_order(event: Event, dossiers: dict[str, Dossier]) -> tuple:
@@ -164,15 +180,14 @@ def assemble(
     for place in location_files:
         if place.name:
             places.add_file(place, problems)
+    mentions = {}
     for dossier in dossiers:
-        for name in dossier.actors:
+        said = mentions[dossier.path] = _mentions(dossier)
+        for name in said[0]:
             actors.mention(name)
-        for name in dossier.locations:
+        for name in said[1]:
             places.mention(name)
-        for quote in dossier.quotes:
-            if quote.speaker:
-                actors.mention(quote.speaker)
-    for event in [e for d in dossiers for e in d.events] + hand_events:
+    for event in hand_events:
         for name in event.actors:
             actors.mention(name)
         for name in event.locations:
@@ -205,7 +220,7 @@ def assemble(
     place_by_name = {p.name: p for p in places.entities}
     actor_profiles = {slug: Profile() for slug in actor_slugs}
     place_profiles = {slug: Profile() for slug in place_slugs}
-    _profile(
+    counters = _profile(
         dossiers, dated, hand, quotes, actor_by_name, place_by_name, actor_profiles, place_profiles
     )
 
@@ -226,7 +241,18 @@ def assemble(
         actor_by_name=actor_by_name,
         location_by_name=place_by_name,
         dossier_by_slug=by_slug,
+        tally=Tally(actors, places, mentions, *counters),
     )
+
+
+def _mentions(dossier: Dossier) -> tuple[list[str], list[str]]:
+    """The actor and place names a dossier mentions, as written, in ``assemble``'s order."""
+    actors = [*dossier.actors, *(q.speaker for q in dossier.quotes if q.speaker)]
+    places = list(dossier.locations)
+    for event in dossier.events:
+        actors += event.actors
+        places += event.locations
+    return actors, places
 
 
 def _dossier_order(dossier: Dossier) -> tuple:
@@ -325,18 +351,20 @@ def _profile(
             prof.quotes.append(quote)
             prof.mentions += 1
 
-    def top(counter: Counter, lookup) -> list:
-        ranked = sorted(counter.items(), key=lambda kv: (-kv[1], name_key(kv[0])))
-        return [(lookup[name], count) for name, count in ranked]
-
     for name, actor in actor_by_name.items():
         prof = actor_profiles[actor.slug]
-        prof.actors = top(pair_actors[name], actor_by_name)
-        prof.locations = top(actor_places[name], place_by_name)
+        prof.actors = _top(pair_actors[name], actor_by_name)
+        prof.locations = _top(actor_places[name], place_by_name)
     for name, place in place_by_name.items():
         prof = place_profiles[place.slug]
-        prof.actors = top(place_actors[name], actor_by_name)
-        prof.locations = top(place_places[name], place_by_name)
+        prof.actors = _top(place_actors[name], actor_by_name)
+        prof.locations = _top(place_places[name], place_by_name)
+    return pair_actors, actor_places, place_actors, place_places
+
+
+def _top(counter: Counter, lookup) -> list:
+    ranked = sorted(counter.items(), key=lambda kv: (-kv[1], name_key(kv[0])))
+    return [(lookup[name], count) for name, count in ranked]
 
 
 def group_by_period(events: list[Event]) -> list[tuple[int, list[tuple[int | None, list[Event]]]]]:
@@ -349,3 +377,151 @@ def group_by_period(events: list[Event]) -> list[tuple[int, list[tuple[int | Non
         (year, sorted(months.items(), key=lambda kv: kv[0] or 13))
         for year, months in sorted(years.items())
     ]
+
+
+@dataclass
+class Patched:
+    """What ``patch_dossier`` changed: the pages showing these may need planning again."""
+
+    actors: set[str] = field(default_factory=set)  # canonical names, before and after
+    places: set[str] = field(default_factory=set)
+    years: set[int | None] = field(default_factory=set)  # of its events, before and after
+    dossiers: set[str] = field(default_factory=set)  # slugs
+
+
+def _recount(registry: Registry, before: list[str], after: list[str]) -> bool:
+    """Move a dossier's mentions of implicit entities (no file describes them) from
+    ``before`` to ``after``; False when that would create, remove or rename an entity."""
+    delta = Counter(after)
+    delta.subtract(before)
+    touched = set()
+    for name, change in delta.items():
+        key = name_key(name)
+        if not change or not key:
+            continue
+        if key in registry._implicit:
+            counts = registry._implicit[key]
+            counts[name] += change
+            if counts[name] <= 0:
+                del counts[name]
+            touched.add(key)
+        elif key not in registry.by_key:
+            return False  # a new entity
+    for key in touched:
+        counts = registry._implicit[key]
+        if not counts:
+            return False  # nobody mentions it any more
+        spelling = min(counts, key=lambda s: (-counts[s], s))
+        if spelling != registry.by_key[key].name:
+            return False  # its most frequent spelling, which names it, changed
+    return True
+
+
+def _bump(counter: Counter, names, sign: int) -> None:
+    for name in names:
+        counter[name] += sign
+        if not counter[name]:
+            del counter[name]
+
+
+def patch_dossier(site: Site, new: Dossier, problems: Problems) -> Patched | None:
+    """Apply an edit of one dossier (same file, read again) to an assembled site in place,
+    as ``assemble`` would have built it from the edited files; None (the site partly
+    patched, so to be assembled afresh) when the edit is beyond that: an actor or place
+    appears, disappears or is renamed, the dossier is new, or it has a problem."""
+    tally = site.tally
+    old = site.dossier_by_slug.get(new.slug)
+    if tally is None or old is None or old.path != new.path or new.path not in tally.mentions:
+        return None
+    actors, places = tally.actors, tally.places
+    said = _mentions(new)
+    before = tally.mentions[new.path]
+    if not _recount(actors, before[0], said[0]) or not _recount(places, before[1], said[1]):
+        return None
+    tally.mentions[new.path] = said
+    local = Problems()
+    _check_event_names(new, actors, places, local, lambda path, keys: None)
+    if local.items:
+        return None
+    new.actors = actors.canonical(new.actors)
+    new.locations = places.canonical(new.locations)
+    new.events = [_canonical_event(e, actors, places) for e in new.events]
+    new.quotes = [
+        replace(q, speaker=actors.canonical([q.speaker])[0]) if q.speaker else q for q in new.quotes
+    ]
+    slug = new.slug
+    done = Patched(dossiers={slug})
+    for d in (old, new):
+        done.actors.update(d.actors)
+        done.actors.update(n for e in d.events for n in e.actors)
+        done.actors.update(q.speaker for q in d.quotes if q.speaker)
+        done.places.update(d.locations)
+        done.places.update(n for e in d.events for n in e.locations)
+        done.years.update(e.date.year if e.date else None for e in d.events)
+
+    # co-occurrence: take the dossier's old names out, put the new ones in
+    for d, sign in ((old, -1), (new, 1)):
+        for name in d.actors:
+            _bump(tally.pair_actors[name], (n for n in d.actors if n != name), sign)
+            _bump(tally.actor_places[name], d.locations, sign)
+        for place in d.locations:
+            _bump(tally.place_actors[place], d.actors, sign)
+            _bump(tally.place_places[place], (x for x in d.locations if x != place), sign)
+
+    # the dossier object stays (pages and lists hold it); what it holds is the edit's
+    at = next(i for i, d in enumerate(site.dossiers) if d is old)
+    del site.dossiers[at]
+    for f in fields(Dossier):
+        setattr(old, f.name, getattr(new, f.name))
+    bisect.insort(site.dossiers, old, key=_dossier_order)
+    dossier = old
+
+    by_slug = site.dossier_by_slug
+    dated = [e for e in site.events if e.dossier != slug]
+    for event in dossier.events:
+        if event.date:
+            bisect.insort(dated, event, key=lambda e: event_order(e, by_slug))
+    site.events[:] = dated
+    hand_undated = [e for e in site.undated if e.dossier is None]
+    site.undated[:] = [e for d in site.dossiers for e in d.events if not e.date] + hand_undated
+    site.quotes[:] = [q for d in site.dossiers for q in d.quotes]
+    tags: dict[str, list[Dossier]] = defaultdict(list)
+    for d in site.dossiers:
+        for tag in d.tags:
+            tags[tag].append(d)
+    site.tags.clear()
+    site.tags.update(sorted(tags.items(), key=lambda kv: name_key(kv[0])))
+
+    dossier_at = {id(d): i for i, d in enumerate(site.dossiers)}
+    event_at = {id(e): i for i, e in enumerate(site.events)}
+    quote_at = {id(q): i for i, q in enumerate(site.quotes)}
+
+    def refresh(prof: Profile, name: str, kind: str) -> None:
+        names = "actors" if kind == "actor" else "locations"
+        gone = sum(1 for d in prof.dossiers if d is dossier)
+        prof.dossiers = [d for d in prof.dossiers if d is not dossier]
+        prof.events = [e for e in prof.events if e.dossier != slug]
+        prof.mentions -= gone
+        if name in getattr(dossier, names):
+            prof.dossiers.append(dossier)
+            prof.mentions += 1
+            prof.dossiers.sort(key=lambda d: dossier_at[id(d)])
+        prof.events += [e for e in dossier.events if e.date and name in getattr(e, names)]
+        prof.events.sort(key=lambda e: event_at[id(e)])
+        if kind == "actor":
+            quotes = [q for q in prof.quotes if q.dossier != slug]
+            prof.mentions -= len(prof.quotes) - len(quotes)
+            mine = [q for q in dossier.quotes if q.speaker == name]
+            prof.mentions += len(mine)
+            prof.quotes = sorted(quotes + mine, key=lambda q: quote_at[id(q)])
+            prof.actors = _top(tally.pair_actors[name], site.actor_by_name)
+            prof.locations = _top(tally.actor_places[name], site.location_by_name)
+        else:
+            prof.actors = _top(tally.place_actors[name], site.actor_by_name)
+            prof.locations = _top(tally.place_places[name], site.location_by_name)
+
+    for name in done.actors:
+        refresh(site.actor_profiles[site.actor_by_name[name].slug], name, "actor")
+    for name in done.places:
+        refresh(site.location_profiles[site.location_by_name[name].slug], name, "location")
+    return done

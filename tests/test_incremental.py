@@ -4,6 +4,7 @@ and an edit re-renders what depends on it, not everything."""
 from __future__ import annotations
 
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -86,10 +87,48 @@ def random_dossier(rnd: random.Random, slug: str) -> str:
     )
 
 
+def front_matter_edit(rnd: random.Random, victim: Path, kind: str | None = None) -> str:
+    """A person's fix of a dossier's front matter: an event's date, an added actor, the
+    title, the tags, the publication date, an event's text."""
+    text = victim.read_text()
+    kind = kind or rnd.choice(["date", "actor", "title", "tags", "published", "event text"])
+    year = rnd.choice([2014, 2022, 2025, 2026])
+    if kind == "date":
+        date = rnd.choice(
+            [f"{year}", f"{year}-0{rnd.randint(1, 9)}", f"{year}-03-2{rnd.randint(0, 8)}"]
+        )
+        text = re.sub(r"(?m)^(    date: ).*$", rf"\g<1>{date}", text, count=1)
+    elif kind == "actor":
+        name = rnd.choice(ACTORS)
+        text = re.sub(r"(?m)^actors: \[", f"actors: [{name}, ", text, count=1)
+        if rnd.random() < 0.5:
+            text = re.sub(r"(?m)^(    actors: \[)", rf"\g<1>{name}, ", text, count=1)
+    elif kind == "title":
+        text = re.sub(
+            r"(?m)^title: .*$", f'title: "{rnd.choice(WORDS).title()} {year}"', text, count=1
+        )
+    elif kind == "tags":
+        tags = ", ".join(rnd.sample(["war", "peace", "trade", "grain"], rnd.randint(0, 2)))
+        if re.search(r"(?m)^tags: ", text):
+            text = re.sub(r"(?m)^tags: .*$", f"tags: [{tags}]", text, count=1)
+        else:
+            text = re.sub(r"(?m)^(title: .*)$", rf"\g<1>\ntags: [{tags}]", text, count=1)
+    elif kind == "published":
+        text = re.sub(
+            r"(?m)^published: .*$", f"published: {year}-0{rnd.randint(1, 9)}-11", text, count=1
+        )
+    else:
+        text = re.sub(r"(?m)^(    text: )", rf"\g<1>{rnd.choice(WORDS).title()}, ", text, count=1)
+    victim.write_text(text)
+    return f"{kind} in {victim.name}"
+
+
 def random_edit(rnd: random.Random, root: Path) -> str:
     """One change of the kind people and ingest make; returns a description."""
     dossiers = sorted((root / "content" / "dossiers").glob("*.md"))
     actors = sorted((root / "content" / "actors").glob("*.md"))
+    if dossiers and rnd.random() < 0.35:
+        return front_matter_edit(rnd, rnd.choice(dossiers))
     roll = rnd.random()
     if roll < 0.25 or not dossiers:
         slug = f"new-{rnd.randint(1, 10**6)}"
@@ -390,3 +429,26 @@ def test_warm_start_with_nothing_to_do_still_patches_the_next_edit(site: Path, t
     assert "plan" not in result.timings  # the site read at the start was patched
     assert result.rendered.rendered == 1  # the dossier's own page
     assert tree(config.output) == clean_build(site, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "kind", ["date", "actor", "title", "tags", "published", "event text", None, None]
+)
+def test_front_matter_edits_with_known_paths_patch_the_last_build(
+    site: Path, tmp_path: Path, kind: str | None
+):
+    """Edits of a dossier's events, names, title, tags or date are applied to the last
+    build's site (no load, assemble or full plan) and give a clean build's bytes."""
+    config = load_config(site)
+    builder = Builder(config)
+    builder.build(search=False)
+    rnd = random.Random(kind or "any")
+    dossiers = sorted((site / "content" / "dossiers").glob("*.md"))
+    for step in range(4):
+        victim = rnd.choice(dossiers)
+        what = front_matter_edit(rnd, victim, kind)
+        result = builder.build(search=False, changed={victim})
+        if "Ada Lovelace" not in victim.read_text():  # a new actor: assembled afresh
+            assert "templates" not in result.timings, what  # the last build's site, patched
+            assert result.rendered.rendered < len(result.rendered.pages)
+        assert tree(config.output) == clean_build(site, tmp_path), (step, what)
