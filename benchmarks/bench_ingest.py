@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import statistics
 import subprocess
@@ -54,11 +55,13 @@ def main() -> None:
     try:
         words = make(base / "articles", args.count)
         print(f"{args.count} articles, {words} words; {args.workers} process(es)")
-        rates = []
+        rates: list[float] = []
+        cpu_rates: list[float] = []
         for i in range(args.runs):
             root = base / f"site{i}"
             (root / "content").mkdir(parents=True)
             shutil.copytree(base / "articles", root / "seeds")
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             out = subprocess.run(
                 [sys.executable, "-c", RUN.format(workers=args.workers), str(root)],
                 capture_output=True,
@@ -66,16 +69,24 @@ def main() -> None:
                 check=True,
                 cwd=HERE.parent,
             )
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
             result = json.loads(out.stdout.strip().splitlines()[-1])
             rate = words / result["seconds"]
             rates.append(rate)
+            cpu_rates.append(words / cpu)
             print(
-                f"run {i + 1}: {result['seconds']:.1f} s, {rate:,.0f} words/s "
+                f"run {i + 1}: {result['seconds']:.1f} s, {rate:,.0f} words/s; "
+                f"{cpu:.1f} CPU s (whole process), {words / cpu:,.0f} words per CPU second "
                 f"({result['written']} written, {result['problems']} problems)"
             )
             shutil.rmtree(root)
         median = statistics.median(rates)
         print(f"median: {median:,.0f} words/s total, {median / args.workers:,.0f} per process")
+        print(
+            f"median: {statistics.median(cpu_rates):,.0f} words per CPU second "
+            "(per core: CPU time of the whole run, including its workers)"
+        )
     finally:
         shutil.rmtree(base, ignore_errors=True)
 

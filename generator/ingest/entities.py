@@ -384,7 +384,11 @@ def byline_author(text: str) -> str:
 
 def credit_spans(text: str) -> list[tuple[int, int]]:
     """Spans naming writers, editors and photographers: sources, never actors."""
-    spans = []
+    spans: list[tuple[int, int]] = []
+    low = text.lower()
+    if "by " not in low and "/" not in text and "photo" not in low and "image" not in low:
+        if "picture" not in low:
+            return spans  # nearly every paragraph: nothing to look for
     if is_byline(text):
         return [(0, len(text))]
     for m in _CREDIT.finditer(text):

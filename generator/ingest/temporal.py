@@ -325,6 +325,8 @@ _NEEDS: dict[str, tuple[bool, bool, tuple[str, ...]]] = {
     ),
 }  # fmt: skip
 
+_ALL_WORDS = frozenset(w for _, _, words in _NEEDS.values() for w in words)
+
 _MODIFIER_BEFORE = re.compile(
     r"(?i:\b(?P<w>no\s+later\s+than|ahead\s+of|prior\s+to|before|by|until|till|as\s+early\s+as|"
     r"after|since|through|around|about|circa|approximately|c\.|some\s+time\s+in|"
@@ -400,6 +402,7 @@ _NOT_PAST = {"need", "indeed", "hundred", "speed", "united", "proceed", "exceed"
 _CLAUSE = re.compile(r"[,;:()\[\]]|\s-\s|\s--\s")
 
 
+@lru_cache(maxsize=256)  # the dates of one sentence share its markers
 def _markers(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     fut = [(m.start(), m.end(), "future") for m in _FUT_MARK.finditer(text, lo, hi)]
     out = list(fut)
@@ -501,6 +504,7 @@ class DateFinder:
     def find(self, text: str) -> list[DateMention]:
         found: list[tuple[int, int, str, re.Match[str]]] = []
         low = text.lower()
+        present = {w for w in _ALL_WORDS if w in low}
         whole = [(0, len(text))]
         digits = _windows(_DIGITS, text)
         months = _windows(_MONTH_HINT, text)
@@ -511,7 +515,7 @@ class DateFinder:
             windows = months if need_month else digits if need_digit else whole
             if not windows or (need_digit and not digits):
                 continue
-            if words and not any(w in low for w in words):
+            if words and present.isdisjoint(words):
                 continue
             for lo, hi in windows:
                 for m in pattern.finditer(text, lo, hi):
