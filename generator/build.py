@@ -29,9 +29,9 @@ from pathlib import Path
 import jinja2
 
 from . import deps, routes
-from .cache import BuildCache, code_digest, digest, input_stamp
+from .cache import BuildCache, DocumentCache, Entry, code_digest, digest, input_stamp, stat_key
 from .config import CONFIG_FILE, Config
-from .content import line_in_file, load_content, read_file
+from .content import content_files, line_in_file, load_content, read_file
 from .errors import DossierError, Problem, Problems
 from .exports import Rows, exports
 from .markup import Markup
@@ -234,6 +234,46 @@ def prerender_fragments(env, links: Links, config: Config, workers: int = 0) -> 
     return len(todo)
 
 
+PARALLEL_MIN_FILES = 500  # fewer files to parse than this parse faster in one process
+
+
+def _parse_chunk(items: list[tuple[str, str, str]]) -> list[tuple[str, Entry | None]]:
+    docs = DocumentCache()
+    return [(rel, docs.parse(kind, Path(file), rel, read_file)) for kind, file, rel in items]
+
+
+def prefetch_documents(config: Config, docs: DocumentCache, workers: int = 0) -> int:
+    """Parse the content files the cache does not know as they are on disk, in a process
+    pool, into the cache (so loading finds them there); only when there are many and it
+    is safe to fork. Returns how many files were parsed."""
+    global _JOB
+    root = config.root
+    todo: list[tuple[str, str, str]] = []
+    for kind, files in content_files(config.content).items():
+        for file in files:
+            rel = file.relative_to(root).as_posix() if file.is_relative_to(root) else str(file)
+            entry = docs.entries.get(rel)
+            if entry is not None:
+                try:
+                    if entry.stat == stat_key(file.stat()):
+                        continue
+                except OSError:
+                    continue
+            todo.append((kind, str(file), rel))
+    if len(todo) < PARALLEL_MIN_FILES or not _can_fork():
+        return 0
+    workers = workers or min(os.cpu_count() or 1, 4)
+    size = max(16, min(256, len(todo) // (workers * 8)))
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for out in pool.imap_unordered(_parse_chunk, chunks):
+            for rel, entry in out:
+                if entry is not None:
+                    docs.entries[rel] = entry
+                    docs.dirty = True
+    return len(todo)
+
+
 def _can_fork() -> bool:
     return (
         (os.cpu_count() or 1) > 1
@@ -294,7 +334,7 @@ class _State:
     packaged: set[str] = field(default_factory=set)  # templates all from the package
     touched: set[str] | None = None  # tokens changed since the last build (None: unknown)
     replanned: set[str] = field(default_factory=set)  # pages planned again since then
-    same_pages: bool = True  # the same page paths as the last build (if touched is known)
+    gone: set[str] = field(default_factory=set)  # pages of the last build no longer made
 
 
 # -- the builder --------------------------------------------------------------------------------
@@ -363,6 +403,7 @@ class Builder:
     def _assemble(self, timer: Timer) -> _State:
         config, cache = self.config, self.cache
         cache.documents.begin()
+        timer.stage("load", prefetch_documents, config, cache.documents)
         site, problems = load_site(config, timer, cache.documents)
         cache.documents.prune()
         pages = timer.stage("plan", plan, site, config)
@@ -400,6 +441,13 @@ class Builder:
             dict(docs.graphs),
             packaged,
         )
+
+    def _prime(self, state: _State) -> None:
+        """Fill what the next build would otherwise make on the way (each event's export
+        rows; the event fragments read from the disk cache), so a first edit is as quick
+        as the ones after it."""
+        exports(state.site, self.config, state.pages, self._rows)
+        self.cache.fragments(state.templates.get("_macros.html", "?"))
 
     def _patch(self, last: _State, changed: Collection[Path], timer: Timer) -> _State | None:
         """The last build's state with the changed content files applied, when they are
@@ -445,7 +493,7 @@ class Builder:
             split = last.pages[0].context["links"].split if last.pages else None
             if (len(site.events) > config.timeline_split) != split:
                 return None  # the timeline is split by year now, or no longer
-            changed_tokens |= {deps.GRAPH, "tags"}
+            changed_tokens |= {deps.GRAPH, "tags", deps.DOSSIER_LIST}
             for rel, entry in edited:
                 changed_tokens |= {rel, f"body:{rel}"}
                 last.values[rel] = last.graphs[rel] = entry.graph
@@ -464,6 +512,7 @@ class Builder:
         if edited:
             last.values[deps.GRAPH] = digest(repr(sorted(docs.graphs.items())))
             last.values["tags"] = digest(repr(list(site.tags)))
+            last.values[deps.DOSSIER_LIST] = deps.dossier_list(site)
             before = last.pages
             pages = timer.stage("plan", plan, site, config, before, done)
             reused = {id(p) for p in before}
@@ -478,9 +527,7 @@ class Builder:
             timer.stage("deps", fresh_deps)
             last.pages = pages
             last.replanned = {p.path for p in fresh}
-            last.same_pages = len(pages) == len(before) and {p.path for p in pages} == {
-                p.path for p in before
-            }
+            last.gone = {p.path for p in before} - {p.path for p in pages}
         last.touched = changed_tokens
         return last
 
@@ -647,6 +694,7 @@ class Builder:
             if not racy and manifest.stamp == stamp and timer.stage("check", self.output_intact):
                 if warm:  # output/ is as these inputs make it: their state is the last build's
                     self._last = self._assemble(timer)
+                    timer.stage("prime", self._prime, self._last)
                 return self._nothing_to_do(search, timer)
         out = self.config.output
         # pages rendered by the pool wait beside output/ (same file system: moved, not
@@ -658,10 +706,13 @@ class Builder:
             files = rendered.files.memory  # type: ignore[attr-defined]
             staged = self._pending[4]
             keep = (SEARCH_DIR + "/",)
-            # a patched build with the same pages as the last: nothing to prune
+            # a patched build: only the pages it no longer makes go, nothing else to prune
             patched = self._pending[3]
-            prune = patched.touched is None or not patched.same_pages
-            stats = timer.stage("write", write_site, out, files, keep, prune, kept, staged)
+            prune = patched.touched is None
+            gone = patched.gone
+            stats = timer.stage(
+                "write", write_site, out, files, keep, prune, kept, staged, remove=gone
+            )
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         self._record([*files, *staged], kept)
@@ -718,7 +769,7 @@ class Builder:
         prints, export_fp, export_paths, state, _ = self._pending
         state.touched = None
         state.replanned = set()
-        state.same_pages = True
+        state.gone = set()
         self._last = state
         manifest = self.cache.manifest
         out = self.config.output

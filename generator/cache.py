@@ -64,8 +64,12 @@ def body_digest(records: list) -> str:
     return digest(repr([getattr(r, "body", None) for r in records]))
 
 
-def _stat_key(st: os.stat_result) -> tuple:
+def stat_key(st: os.stat_result) -> tuple:
+    """How a content file looked on disk, as the document cache records it."""
     return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+
+
+_stat_key = stat_key
 
 
 def _stamp_folder(h, folder: Path, oldest: float, racy: list[Path]) -> None:

@@ -8,6 +8,8 @@ A page's dependencies are tokens:
 - ``actor:<slug>`` / ``location:<slug>``: how an entity is named and linked (name, slug,
   kind, aliases…), which can change without any file naming it changing;
 - ``tags``: the list of all tags (the timeline's tag filter);
+- ``dossier-list``: what the list of dossiers shows of each (title, date, publisher,
+  number of events, summary) and whether there are tags;
 - ``graph``: everything but Markdown bodies (list pages, the overview, the exports);
 - ``*``: everything.
 
@@ -37,6 +39,7 @@ from .site import Site
 
 EVERYTHING = "*"
 GRAPH = "graph"
+DOSSIER_LIST = "dossier-list"
 
 # template -> the context keys whose dependencies deps_for() knows how to read
 KNOWN = {
@@ -58,7 +61,6 @@ GRAPH_PAGES = {  # templates that show the site's graph (lists, counts), no Mark
     "index.html",
     "timeline_overview.html",
     "actors.html",
-    "dossiers.html",
     "tags.html",
     "feed.xml",
 }
@@ -97,6 +99,8 @@ def deps_for(template: str, context: dict, site: Site, packaged: bool = True) ->
         return {EVERYTHING}
     if template in GRAPH_PAGES:
         return {GRAPH}
+    if template == "dossiers.html":
+        return {DOSSIER_LIST}
     if template == "dossier.html":
         d = context["dossier"]
         out = {d.path, f"body:{d.path}"}
@@ -150,9 +154,25 @@ def token_values(
             repr((p.name, p.slug, p.kind, p.aliases, p.country, p.lat, p.lon, p.path))
         )
     values["tags"] = digest(repr(list(site.tags)))
+    values[DOSSIER_LIST] = dossier_list(site)
     values[GRAPH] = digest(repr(sorted(graphs.items())))
     values[EVERYTHING] = digest(repr(sorted(file_digests.items())))
     return values
+
+
+def dossier_list(site: Site) -> str:
+    """The value of ``dossier-list``: all that ``dossiers.html`` shows."""
+    return digest(
+        repr(
+            (
+                bool(site.tags),
+                [
+                    (d.slug, d.title, d.published, d.source.publisher, len(d.events), d.summary)
+                    for d in site.dossiers
+                ],
+            )
+        )
+    )
 
 
 def template_digests(

@@ -61,10 +61,14 @@ def write_site(
     prune: bool = True,
     unchanged: Collection[str] = (),
     staged: Mapping[str, str] | None = None,
+    remove: Collection[str] = (),
 ) -> WriteStats:
     """Make ``out`` hold exactly ``files`` plus ``unchanged`` (paths known to be on disk
     already with the right bytes; not read) plus ``staged`` (path -> a finished file on the
-    same file system, moved into place) plus paths under the ``keep`` prefixes."""
+    same file system, moved into place) plus paths under the ``keep`` prefixes.
+
+    Without ``prune``, only the files in ``remove`` (pages no longer made) are taken away,
+    with the folders they leave empty; nothing else is looked at."""
     stats = WriteStats(unchanged=len(unchanged))
     staged = staged or {}
     out.mkdir(parents=True, exist_ok=True)
@@ -95,6 +99,19 @@ def write_site(
             pass
         write_file(target, data)
         stats.written += 1
+    for rel in sorted(remove):
+        target = out / rel
+        if prune or not (target.is_file() or target.is_symlink()):
+            continue
+        target.unlink()
+        stats.removed += 1
+        folder = target.parent
+        while folder != out:
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            folder = folder.parent
     if prune:
         wanted = set(files) | set(unchanged) | set(staged)
         found: set[str] = set()

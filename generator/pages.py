@@ -72,16 +72,17 @@ def month_counts(events: list[Event]) -> list[tuple[int, int | None, int]]:
     """Bars for the overview strip: (year, month or None, events), one per period, empty
     periods included so the strip is a true time axis. Months when the events span three
     years or less, else years. An event known only to its year counts in the year's bar."""
-    dated = [e.date for e in events if e.date]
-    if not dated:
+    counts = Counter((w.year, w.month) for w in (e.date for e in events) if w)
+    if not counts:
         return []
-    first, last = min(w.year for w in dated), max(w.year for w in dated)
+    first, last = min(y for y, _ in counts), max(y for y, _ in counts)
     if (last - first + 1) * 12 > MAX_MONTH_BARS:
-        counts = Counter(w.year for w in dated)
-        return [(y, None, counts.get(y, 0)) for y in range(first, last + 1)]
-    counts = Counter((w.year, w.month) for w in dated)
-    lo = min((w.year, w.month or 1) for w in dated)
-    hi = max((w.year, w.month or 12) for w in dated)
+        years: Counter = Counter()
+        for (y, _), n in counts.items():
+            years[y] += n
+        return [(y, None, years.get(y, 0)) for y in range(first, last + 1)]
+    lo = min((y, m or 1) for y, m in counts)
+    hi = max((y, m or 12) for y, m in counts)
     bars = []
     year, month = lo
     while (year, month) <= hi:
@@ -145,6 +146,7 @@ def plan(
         site.locations,
         key=lambda p: (-site.location_profiles[p.slug].mentions, name_key(p.name)),
     )
+    all_months = month_counts(site.events)
     add(
         routes.INDEX,
         "index.html",
@@ -152,7 +154,7 @@ def plan(
         top_actors=ranked_actors[:TOP],
         top_locations=ranked_places[:TOP],
         recent=site.dossiers[:LATEST],
-        months=month_counts(site.events),
+        months=all_months,
     )
     groups = group_by_period(site.events)
     if split:
@@ -160,7 +162,7 @@ def plan(
             routes.TIMELINE,
             "timeline_overview.html",
             years=year_counts(site.events),
-            months=month_counts(site.events),
+            months=all_months,
             groups=groups,
         )
         for year, months in groups:
@@ -182,7 +184,7 @@ def plan(
             "timeline.html",
             groups=groups,
             year=None,
-            months=month_counts(site.events),
+            months=all_months,
             facets=event_facets(site.events),
             undated=site.undated,
         )
@@ -255,11 +257,12 @@ def plan(
         )
     if site.tags:
         order = {id(e): i for i, e in enumerate(site.events)}
+        own_tags = [e for e in site.events if e.tags]  # events with tags of their own
         add(routes.TAGS, "tags.html")
         for tag, dossiers in site.tags.items():
             tagged = [e for d in dossiers for e in d.events if e.date]
             seen = {id(e) for e in tagged}
-            tagged += [e for e in site.events if tag in e.tags and id(e) not in seen]
+            tagged += [e for e in own_tags if tag in e.tags and id(e) not in seen]
             add(
                 links.tag(tag),
                 "tag.html",

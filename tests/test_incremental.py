@@ -187,9 +187,17 @@ def changed_paths(root: Path, before: dict[Path, bytes]) -> set[Path]:
     return {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
+def split_timeline(root: Path) -> None:
+    """A timeline split by year even with the fixture's few events (a page per year)."""
+    config = root / "dossier.toml"
+    config.write_text(config.read_text().replace("[site]\n", "[site]\ntimeline_split = 2\n"))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6, 7, 8])
 def test_random_edit_sequences_equal_clean_builds(site: Path, tmp_path: Path, seed: int):
     rnd = random.Random(seed)
+    if seed % 2 == 0:
+        split_timeline(site)
     builder = Builder(load_config(site))
     builder.build(search=False)
     for step in range(8):
@@ -434,17 +442,21 @@ def test_warm_start_with_nothing_to_do_still_patches_the_next_edit(site: Path, t
 @pytest.mark.parametrize(
     "kind", ["date", "actor", "title", "tags", "published", "event text", None, None]
 )
+@pytest.mark.parametrize("split", [False, True])
 def test_front_matter_edits_with_known_paths_patch_the_last_build(
-    site: Path, tmp_path: Path, kind: str | None
+    site: Path, tmp_path: Path, kind: str | None, split: bool
 ):
     """Edits of a dossier's events, names, title, tags or date are applied to the last
-    build's site (no load, assemble or full plan) and give a clean build's bytes."""
+    build's site (no load, assemble or full plan) and give a clean build's bytes; with the
+    timeline split by year, a year's page comes and goes with its events."""
+    if split:
+        split_timeline(site)
     config = load_config(site)
     builder = Builder(config)
     builder.build(search=False)
     rnd = random.Random(kind or "any")
     dossiers = sorted((site / "content" / "dossiers").glob("*.md"))
-    for step in range(4):
+    for step in range(5):
         victim = rnd.choice(dossiers)
         what = front_matter_edit(rnd, victim, kind)
         result = builder.build(search=False, changed={victim})
