@@ -130,6 +130,23 @@ def test_byline_fills_author_and_dateline_is_a_place() -> None:
     assert result.names("location") == ["Nairobi", "Kenya"]
 
 
+def test_other_scripts_and_lowercase_skip_the_model() -> None:
+    pytest.importorskip("spacy")
+    from generator.ingest.entities import Registry, load_pipeline, raw_entities
+
+    nlp = load_pipeline("en_core_web_sm", Registry())
+    texts = [
+        "Переговоры в Стамбуле продолжатся, заявил представитель Кремля.",
+        "会谈将于下周在日内瓦继续举行。",
+        "no capital letter, so no name",
+        "Talks in Genève with Erdoğan went on. " * 2000,  # long: sent in pieces
+    ]
+    found = raw_entities(nlp, texts)
+    assert found[:3] == [[], [], []]
+    assert len(found[3]) > 1000
+    assert all(texts[3][a:b] in ("Genève", "Erdoğan") for a, b, _ in found[3][:50])
+
+
 def main() -> None:
     for split in sys.argv[1:] or list(THRESHOLD):
         score = evaluate(load(split))

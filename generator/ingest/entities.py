@@ -203,6 +203,17 @@ def load_pipeline(model: str, registry: Registry, log: Callable[[str], None] | N
 
 
 CHUNK = 20_000  # characters
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _worth_ner(text: str) -> bool:
+    """An English model finds nothing useful in text without capitals or mostly in another
+    script (Cyrillic, Arabic, Chinese ...): such blocks are not sent to it."""
+    if text.lower() == text:
+        return False
+    latin = len(_LATIN.findall(text))
+    return latin >= 0.5 * len(text) or latin >= 0.5 * len(_LETTER.findall(text))
 
 
 def raw_entities(nlp, texts: list[str], n_process: int = 1) -> list[list[tuple[int, int, str]]]:
@@ -214,6 +225,8 @@ def raw_entities(nlp, texts: list[str], n_process: int = 1) -> list[list[tuple[i
     pieces: list[str] = []
     owner: list[tuple[int, int]] = []  # (text index, offset of the piece in it)
     for i, text in enumerate(texts):
+        if not _worth_ner(text):
+            continue
         pos = 0
         while len(text) - pos > CHUNK:
             cut = text.rfind(". ", pos + CHUNK // 2, pos + CHUNK)
