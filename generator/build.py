@@ -487,13 +487,14 @@ class Builder:
         changed_tokens = {deps.EVERYTHING}
         edited = [(rel, entry) for rel, entry in updates if entry.graph != last.graphs[rel]]
         if edited:
-            done = timer.stage("assemble", self._patch_dossiers, site, edited)
-            if done is None:
+            patched = timer.stage("assemble", self._patch_dossiers, site, edited)
+            if patched is None:
                 return None
+            done, listed = patched
             split = last.pages[0].context["links"].split if last.pages else None
             if (len(site.events) > config.timeline_split) != split:
                 return None  # the timeline is split by year now, or no longer
-            changed_tokens |= {deps.GRAPH, "tags", deps.DOSSIER_LIST}
+            changed_tokens |= {deps.GRAPH, "tags"}
             for rel, entry in edited:
                 changed_tokens |= {rel, f"body:{rel}"}
                 last.values[rel] = last.graphs[rel] = entry.graph
@@ -512,7 +513,9 @@ class Builder:
         if edited:
             last.values[deps.GRAPH] = digest(repr(sorted(docs.graphs.items())))
             last.values["tags"] = digest(repr(list(site.tags)))
-            last.values[deps.DOSSIER_LIST] = deps.dossier_list(site)
+            if listed:
+                last.values[deps.DOSSIER_LIST] = deps.dossier_list(site)
+                changed_tokens.add(deps.DOSSIER_LIST)
             before = last.pages
             pages = timer.stage("plan", plan, site, config, before, done)
             reused = {id(p) for p in before}
@@ -531,16 +534,19 @@ class Builder:
         last.touched = changed_tokens
         return last
 
-    def _patch_dossiers(self, site: Site, edited: list) -> set[str] | None:
+    def _patch_dossiers(self, site: Site, edited: list) -> tuple[set[str], bool] | None:
         """Apply edited dossiers to the site in place; the paths of the pages that show
-        what changed (to be planned again), or None when the site must be assembled."""
+        what changed (to be planned again) and whether the list of dossiers shows a change;
+        None when the site must be assembled."""
         dirty: set[str] = set()
+        listed = False
         for _, entry in edited:
             if len(entry.records) != 1:
                 return None
             done = patch_dossier(site, copy.copy(entry.records[0]), Problems())
             if done is None:
                 return None
+            listed = listed or done.listed
             for name in done.actors:
                 slug = site.actor_by_name[name].slug
                 dirty |= {routes.actor(slug), routes.actor_feed(slug)}
@@ -548,7 +554,7 @@ class Builder:
                 dirty.add(routes.location(site.location_by_name[name].slug))
             dirty.update(routes.dossier(slug) for slug in done.dossiers)
             dirty.update(routes.timeline_year(y) for y in done.years if y is not None)
-        return dirty
+        return dirty, listed
 
     def _render(
         self,
@@ -567,9 +573,11 @@ class Builder:
         todo: list[Page] = []
         kept: set[str] = set()
 
+        base = str(out) + os.sep
+
         def unchanged_on_disk(path: str) -> bool:
             try:
-                st = os.stat(out / path)
+                st = os.stat(base + path)
             except OSError:
                 return False
             return manifest.stats.get(path) == (st.st_size, st.st_mtime_ns, st.st_ino)

@@ -167,7 +167,14 @@ def dossier_list(site: Site) -> str:
             (
                 bool(site.tags),
                 [
-                    (d.slug, d.title, d.published, d.source.publisher, len(d.events), d.summary)
+                    (
+                        d.slug,
+                        d.title,
+                        str(d.published),
+                        d.source.publisher,
+                        len(d.events),
+                        d.summary,
+                    )
                     for d in site.dossiers
                 ],
             )

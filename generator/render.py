@@ -83,15 +83,19 @@ def _event_html(ctx, event, show_source: bool = True) -> Safe:
     keyed by what it shows); without (on its dossier's own page) it is shown only once."""
     links = ctx["links"]
     depth = ctx["page_path"].count("/")
+    if show_source:
+        # by event object, for as long as these links serve: an event object is never
+        # changed (an edit applied in place gives its dossier new ones)
+        hit = links.shown.get((id(event), depth))
+        if hit is None or hit[0] is not event:
+            html = Safe(event_fragment(ctx.environment, links, event, depth, ctx.get_all()))
+            hit = links.shown[(id(event), depth)] = (event, html)
+        return hit[1]
     key = (id(event), depth, show_source)
     html = links.fragments.get(key)
     if html is None:
-        if show_source:
-            html = event_fragment(ctx.environment, links, event, depth, ctx.get_all())
-        else:
-            macros = macros_module(ctx.environment, links, depth, ctx.get_all())
-            html = str(macros.event_item(event, show_source))
-        html = links.fragments[key] = Safe(html)
+        macros = macros_module(ctx.environment, links, depth, ctx.get_all())
+        html = links.fragments[key] = Safe(str(macros.event_item(event, show_source)))
     return html
 
 

@@ -387,6 +387,7 @@ class Patched:
     places: set[str] = field(default_factory=set)
     years: set[int | None] = field(default_factory=set)  # of its events, before and after
     dossiers: set[str] = field(default_factory=set)  # slugs
+    listed: bool = False  # what the list of dossiers shows of it changed (or the tags)
 
 
 def _recount(registry: Registry, before: list[str], after: list[str]) -> bool:
@@ -415,6 +416,11 @@ def _recount(registry: Registry, before: list[str], after: list[str]) -> bool:
         if spelling != registry.by_key[key].name:
             return False  # its most frequent spelling, which names it, changed
     return True
+
+
+def _listed(d: Dossier) -> tuple:
+    """What the list of all dossiers shows of one (see ``deps.dossier_list``)."""
+    return (d.slug, d.title, d.published, d.source.publisher, len(d.events), d.summary)
 
 
 def _bump(counter: Counter, names, sign: int) -> None:
@@ -450,7 +456,7 @@ def patch_dossier(site: Site, new: Dossier, problems: Problems) -> Patched | Non
         replace(q, speaker=actors.canonical([q.speaker])[0]) if q.speaker else q for q in new.quotes
     ]
     slug = new.slug
-    done = Patched(dossiers={slug})
+    done = Patched(dossiers={slug}, listed=_listed(old) != _listed(new))
     for d in (old, new):
         done.actors.update(d.actors)
         done.actors.update(n for e in d.events for n in e.actors)
@@ -489,6 +495,7 @@ def patch_dossier(site: Site, new: Dossier, problems: Problems) -> Patched | Non
     for d in site.dossiers:
         for tag in d.tags:
             tags[tag].append(d)
+    done.listed = done.listed or bool(site.tags) != bool(tags)
     site.tags.clear()
     site.tags.update(sorted(tags.items(), key=lambda kv: name_key(kv[0])))
 
