@@ -72,7 +72,7 @@ class Point:
         return str(self.year)
 
     def display(self, weekday: bool = True) -> str:
-        """"Friday 19 December 2025", "c. 2026", "2026 (uncertain)"; ``weekday=False``
+        """ "Friday 19 December 2025", "c. 2026", "2026 (uncertain)"; ``weekday=False``
         drops the weekday, which reads better inside a phrase ("by 31 December 2025")."""
         if weekday or self.day is None:
             text = self.plain()
