@@ -443,10 +443,13 @@ class Builder:
         )
 
     def _prime(self, state: _State) -> None:
-        """Fill what the next build would otherwise make on the way (each event's export
-        rows; the event fragments read from the disk cache), so a first edit is as quick
-        as the ones after it."""
-        exports(state.site, self.config, state.pages, self._rows)
+        """Make what the next build would otherwise make on the way (the templates compiled,
+        each event's export rows, the event fragments read from the disk cache), so that a
+        first edit is as quick as the ones after it."""
+        for name in sorted({p.template for p in state.pages} | {"_macros.html"}):
+            state.env.get_template(name)
+        if not self._rows.parts:
+            exports(state.site, self.config, state.pages, self._rows)
         self.cache.fragments(state.templates.get("_macros.html", "?"))
 
     def _patch(self, last: _State, changed: Collection[Path], timer: Timer) -> _State | None:
@@ -724,6 +727,8 @@ class Builder:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         self._record([*files, *staged], kept)
+        if warm and self._last is not None:  # the watcher's first build: edits come next
+            timer.stage("prime", self._prime, self._last)
         manifest.stamp = stamp if stamp and self._settled(stamp, racy) else ""
         manifest.warnings = list(rendered.warnings)
         if write_cache:
