@@ -37,6 +37,9 @@ sys.path.insert(0, str(HERE))
 
 from make_site import make_site  # noqa: E402
 
+sys.path.insert(0, str(REPO))
+from generator.cache import RACY_SECONDS  # noqa: E402
+
 CHILD = r"""
 import json, random, re, resource, sys, time
 t0 = time.perf_counter()
@@ -112,6 +115,9 @@ def bench(n: int, runs: int, work: Path) -> dict:
     for _ in range(runs):
         make_site(root, n)  # the edits of the previous run are undone
         clean(root)
+        # inputs written a moment ago are racy (see cache.RACY_SECONDS): the build would
+        # not trust its stamp of them, and the unchanged rebuild would read the site
+        time.sleep(RACY_SECONDS + 0.1)
         r = child("cold", root)
         cold.append(r["build"])
         rss.append(r["maxrss_mb"])
