@@ -214,3 +214,19 @@ def test_extract_file_published_argument(tmp_path: Path) -> None:
     friday = next(d for d in result["dates"] if d["text"] == "on Friday")
     assert friday["value"] == "2025-12-19"
     assert extract_file(path)["published"] is None
+
+
+def test_proposal_already_written_is_not_extracted_again(tmp_path: Path) -> None:
+    """Edited dossier + changed article: the .new.md is written once, then builds are quiet."""
+    config = site(tmp_path)
+    path = add(config, "a.txt", ARTICLE)
+    first, _ = quiet(config)
+    dossier = first.written[0]
+    dossier.write_text(
+        dossier.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), "utf-8"
+    )
+    path.write_text(ARTICLE + "\nOne more paragraph.\n", "utf-8")
+    second, _ = quiet(config)
+    assert len(second.beside) == 1
+    third, _ = quiet(config)
+    assert third.beside == [] and third.written == [] and dossier in third.unchanged

@@ -202,6 +202,18 @@ def _bar(total: int, enabled: bool) -> Callable[..., None]:
 # -- the run ----------------------------------------------------------------------------------
 
 
+def _proposed_already(dossier: Path, digest: str) -> bool:
+    """The dossier was edited by hand and its ``.new.md`` already holds the extraction of
+    this very input: nothing to redo (and no model to load) on every build."""
+    proposal = dossier.with_name(dossier.stem + ".new.md")
+    try:
+        if writer.strip_ingest(proposal.read_text(encoding="utf-8"))[1].get("input") != digest:
+            return False
+        return writer.is_edited(dossier.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def ingest(
     config: Config,
     paths: list[Path] | None = None,
@@ -245,7 +257,7 @@ def ingest(
             report.duplicates.append((path, root / owner))
             continue
         ex = existing.get(rel)
-        if ex is not None and ex.input == digest:
+        if ex is not None and (ex.input == digest or _proposed_already(ex.path, digest)):
             report.unchanged.append(ex.path)
             continue
         jobs.append((path, None, ex.slug if ex else None))
