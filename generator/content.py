@@ -286,14 +286,17 @@ def read_dossier(doc: Document, problems: Problems) -> Dossier:
     return dossier
 
 
-def read_actor(doc: Document, problems: Problems) -> Actor:
-    kind = _text(doc, "kind", problems) or "person"
-    if kind not in ACTOR_KINDS:
+def _kind(doc: Document, problems: Problems, kinds: tuple[str, ...], default: str) -> str:
+    kind = _text(doc, "kind", problems) or default
+    if kind not in kinds:
         problems.error(
-            doc.path,
-            f"kind must be one of {', '.join(ACTOR_KINDS)}, not {kind!r}",
-            doc.line_of("kind"),
+            doc.path, f"kind must be one of {', '.join(kinds)}, not {kind!r}", doc.line_of("kind")
         )
+    return kind
+
+
+def read_actor(doc: Document, problems: Problems) -> Actor:
+    kind = _kind(doc, problems, ACTOR_KINDS, "person")
     return Actor(
         name=_text(doc, "name", problems, required=True),
         kind=kind,
@@ -305,13 +308,7 @@ def read_actor(doc: Document, problems: Problems) -> Actor:
 
 
 def read_location(doc: Document, problems: Problems) -> Location:
-    kind = _text(doc, "kind", problems) or "other"
-    if kind not in LOCATION_KINDS:
-        problems.error(
-            doc.path,
-            f"kind must be one of {', '.join(LOCATION_KINDS)}, not {kind!r}",
-            doc.line_of("kind"),
-        )
+    kind = _kind(doc, problems, LOCATION_KINDS, "other")
     coords = {}
     for key in ("lat", "lon"):
         value = doc.meta.get(key)
