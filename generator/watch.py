@@ -26,6 +26,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# Imported up front, not when watching starts: a Ctrl-C that landed inside this import,
+# just after `serve` came up, killed the process by SIGINT instead of a clean exit.
+from watchdog.observers import Observer
+
 from .build import Builder, BuildResult, index_search, pagefind_command, template_problem
 from .config import CONFIG_FILE, Config, load_config
 from .errors import DossierError, Problem
@@ -149,8 +153,6 @@ class Watcher:
     # -- watching --------------------------------------------------------------------------
 
     def start(self) -> None:
-        from watchdog.observers import Observer
-
         self.observer = Observer()
         handler = _Handler(self.paths, self.events, self._schedule)
         self._handler = handler

@@ -32,11 +32,12 @@ def server(tmp_path: Path):
     root = tmp_path / "site"
     shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("output", ".dossier-cache"))
     port = free_port()
+    log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--root", str(root), "--port", str(port)]
         + ["--no-ingest"],
         cwd=REPO,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
@@ -55,7 +56,9 @@ def server(tmp_path: Path):
     except subprocess.TimeoutExpired:
         proc.kill()
         raise
-    assert proc.returncode == 0
+    finally:
+        log.close()
+    assert proc.returncode == 0, (tmp_path / "serve.log").read_text(errors="replace")
 
 
 def get(port: int, path: str) -> tuple[int, str, bytes, dict]:
