@@ -7,9 +7,11 @@ elsewhere. Known actor and place names can be linked on their first mention in a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Iterator
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
@@ -51,24 +53,52 @@ class _Sanitise(Treeprocessor):
 _SPACES = re.compile(r"\s+")
 
 
+@functools.cache
+def _form_regex(form: str) -> re.Pattern:
+    """One name form as a whole-word pattern (any run of spaces between its words)."""
+    words = re.escape(form).replace(r"\ ", r"\s+")
+    return re.compile(rf"(?<!\w){words}(?!\w)")
+
+
 class NameLinks:
-    """Every form of every known name in one regular expression, longest form first, so a
-    paragraph is scanned once however many names there are."""
+    """First mentions of known names. Scans like one regular expression of every form,
+    longest form first, would (leftmost match wins; at one place, the longest form), but
+    with one small pattern per form, compiled once per process: compiling a pattern of a
+    page's names for each page cost more than converting its Markdown."""
 
     def __init__(self, pairs: list[tuple[str, str]]):
         self.href: dict[str, str] = {}
         for form, href in pairs:
             self.href.setdefault(_SPACES.sub(" ", form), href)
-        forms = sorted(self.href, key=lambda f: (-len(f), f))
-        alternatives = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
-        self.regex = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if forms else None
+        self.forms = sorted(self.href, key=lambda f: (-len(f), f))
+        self.patterns = [_form_regex(form) for form in self.forms]
+        self.heads = [form.split(" ", 1)[0] for form in self.forms]  # a cheap test first
+
+    def matches(self, text: str) -> Iterator[tuple[re.Match, str]]:
+        """(match, href) left to right, never overlapping, as the one pattern would."""
+        upcoming: list[re.Match | None] = [
+            p.search(text) if head in text else None
+            for p, head in zip(self.patterns, self.heads, strict=True)
+        ]
+        pos = 0
+        while True:
+            best = None
+            for i, match in enumerate(upcoming):
+                if match is not None and match.start() < pos:
+                    match = upcoming[i] = self.patterns[i].search(text, pos)
+                if match is not None and (best is None or match.start() < upcoming[best].start()):
+                    best = i
+            if best is None:
+                return
+            match = upcoming[best]
+            yield match, self.href[self.forms[best]]
+            pos = match.end()
 
     def split(self, text: str, done: set[str]) -> list:
         """[text before, (label, href, text after), …] for first mentions not yet linked."""
         pieces: list = []
         last = 0
-        for match in self.regex.finditer(text) if self.regex else ():
-            href = self.href[_SPACES.sub(" ", match.group())]
+        for match, href in self.matches(text):
             if href in done:
                 continue
             done.add(href)

@@ -1,5 +1,8 @@
 """Article text is shown, never run: raw HTML, script links and remote images are defused."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from generator.markup import Markup
 
 
@@ -39,3 +42,35 @@ def test_names_across_line_breaks_and_several_entities():
         in html
     )
     assert html.count("<a ") == 2
+
+
+def _one_pattern_scan(pairs: list[tuple[str, str]], text: str) -> list[tuple[int, int, str]]:
+    """The reference: every form in one alternation, longest first."""
+    import re
+
+    href = {}
+    for form, target in pairs:
+        href.setdefault(re.sub(r"\s+", " ", form), target)
+    forms = sorted(href, key=lambda f: (-len(f), f))
+    alternation = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
+    regex = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
+    return [
+        (m.start(), m.end(), href[re.sub(r"\s+", " ", m.group())]) for m in regex.finditer(text)
+    ]
+
+
+WORDS = ["Kyiv", "Kyiv Oblast", "Oblast", "Anna", "Anna Kyiv", "Ann", "St. Anna", "Né"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    forms=st.lists(st.sampled_from(WORDS), min_size=1, max_size=5, unique=True),
+    words=st.lists(st.sampled_from(WORDS + ["and", " ", "\n", ".", "x", "-"]), max_size=14),
+)
+def test_name_scan_matches_one_alternation(forms, words):
+    from generator.markup import NameLinks
+
+    pairs = [(form, f"t{i % 3}") for i, form in enumerate(forms)]
+    text = " ".join(words)
+    found = [(m.start(), m.end(), href) for m, href in NameLinks(pairs).matches(text)]
+    assert found == _one_pattern_scan(pairs, text)
