@@ -12,7 +12,9 @@ to render use a small process pool.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import gc
 import multiprocessing
 import os
 import shutil
@@ -95,6 +97,28 @@ class BuildResult:
     stats: WriteStats
     timings: dict[str, float]
     search: str = ""  # what happened to the search index
+
+
+@contextlib.contextmanager
+def collector_spared() -> Iterator[None]:
+    """Keep Python's cyclic garbage collector off what a build keeps for its whole length.
+
+    A build makes about a hundred objects per dossier that live as long as the site does,
+    and every full collection walked all of them: a third of the render time at 10,000
+    dossiers. What exists when the build starts, and the site once it is read (``spare``),
+    are frozen (``gc.freeze``): collections look only at what came later, and forked
+    render workers leave alone the memory they share with the parent (a collection writes
+    to every object it visits). Everything is unfrozen when the build ends."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def spare() -> None:
+    """Spare what exists now from the collections of the rest of the build."""
+    gc.freeze()
 
 
 class Timer:
@@ -406,6 +430,7 @@ class Builder:
         timer.stage("load", prefetch_documents, config, cache.documents)
         site, problems = load_site(config, timer, cache.documents)
         cache.documents.prune()
+        spare()
         pages = timer.stage("plan", plan, site, config)
         env = self.environment()
         try:
@@ -688,6 +713,17 @@ class Builder:
         write_cache: bool = True,
         changed: Collection[Path] | None = None,
         warm: bool = False,
+    ) -> BuildResult:
+        """See ``_build``; with the garbage collector spared the site (``collector_spared``)."""
+        with collector_spared():
+            return self._build(search, write_cache, changed, warm)
+
+    def _build(
+        self,
+        search: bool | None,
+        write_cache: bool,
+        changed: Collection[Path] | None,
+        warm: bool,
     ) -> BuildResult:
         """Render what changed and bring ``output/`` up to date; then index it for search.
 
