@@ -57,10 +57,17 @@ class SiteFiles(Mapping):
     """Output path → bytes. Files rendered in this build are in memory; the others (left
     untouched because nothing they depend on changed) are read from ``output/`` on demand."""
 
-    def __init__(self, memory: dict[str, bytes], on_disk: set[str], folder: Path | None):
+    def __init__(
+        self,
+        memory: dict[str, bytes],
+        on_disk: set[str],
+        folder: Path | None,
+        staged: Collection[str] = (),
+    ):
         self.memory = memory
         self.on_disk = on_disk - set(memory)
         self.folder = folder
+        self.made = set(memory) | set(staged)  # the files this build rendered or made
 
     def __getitem__(self, key: str) -> bytes:
         if key in self.memory:
@@ -77,6 +84,11 @@ class SiteFiles(Mapping):
 
     def __contains__(self, key) -> bool:
         return key in self.memory or key in self.on_disk
+
+    def release(self) -> None:
+        """The files are written: read them back from there when asked, keep no copy."""
+        self.on_disk |= set(self.memory)
+        self.memory = {}
 
 
 @dataclass
@@ -672,7 +684,7 @@ class Builder:
         files.update(timer.stage("assets", static_files, config))
         self._pending = (prints, export_fp, set(exported) or set(previous), state, staged)
         rendered = Rendered(
-            SiteFiles(files, kept | set(staged), out),
+            SiteFiles(files, kept | set(staged), out, staged),
             site,
             pages,
             state.warnings,
@@ -763,6 +775,8 @@ class Builder:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         self._record([*files, *staged], kept)
+        del files
+        rendered.files.release()  # type: ignore[attr-defined]
         if warm and self._last is not None:  # the watcher's first build: edits come next
             timer.stage("prime", self._prime, self._last)
         manifest.stamp = stamp if stamp and self._settled(stamp, racy) else ""

@@ -243,7 +243,7 @@ def test_edit_renders_only_dependent_pages(site: Path):
     body = site / "content" / "dossiers" / "talks-in-miami.md"
     body.write_text(body.read_text() + "\nOne more sentence.\n")
     result = builder.build(search=False)
-    rendered = set(result.rendered.files.memory)  # type: ignore[attr-defined]
+    rendered = set(result.rendered.files.made)  # type: ignore[attr-defined]
     assert "dossiers/talks-in-miami/index.html" in rendered
     assert "dossiers/invasion/index.html" not in rendered
     assert result.rendered.rendered < len(result.rendered.pages)
@@ -309,7 +309,7 @@ def test_template_change_rebuilds_its_pages_only(site: Path):
     src = Path(__file__).parents[1] / "generator" / "templates" / "tag.html"
     (site / "templates" / "tag.html").write_text(src.read_text().replace("<h2>", "<h2 class=x>"))
     result = builder.build(search=False)
-    rendered = set(result.rendered.files.memory)  # type: ignore[attr-defined]
+    rendered = set(result.rendered.files.made)  # type: ignore[attr-defined]
     pages = {p.path for p in result.rendered.pages if p.template == "tag.html"}
     assert pages and pages <= rendered
     assert "dossiers/invasion/index.html" not in rendered
@@ -387,7 +387,7 @@ def test_body_edits_with_known_paths_patch_the_last_build(site: Path, tmp_path: 
     actor = next((site / "content" / "actors").glob("*.md"))
     actor.write_text(actor.read_text() + "\nA new line of biography.\n")
     result = builder.build(search=False, changed={dossier, actor, dossier.parent})
-    rendered = set(result.rendered.files.memory)  # type: ignore[attr-defined]
+    rendered = set(result.rendered.files.made)  # type: ignore[attr-defined]
     assert "dossiers/talks-in-miami/index.html" in rendered
     assert f"actors/{actor.stem}/index.html" in rendered
     assert "timeline/index.html" not in rendered  # it shows no article text
@@ -398,7 +398,7 @@ def test_body_edits_with_known_paths_patch_the_last_build(site: Path, tmp_path: 
     text = dossier.read_text()
     dossier.write_text(text.replace("text: ", "text: Indeed, ", 1))
     result = builder.build(search=False, changed={dossier})
-    assert "timeline/index.html" in set(result.rendered.files.memory)  # type: ignore[attr-defined]
+    assert "timeline/index.html" in set(result.rendered.files.made)  # type: ignore[attr-defined]
     assert tree(config.output) == clean_build(site, tmp_path)
 
 
