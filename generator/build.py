@@ -117,10 +117,11 @@ def collector_spared() -> Iterator[None]:
 
     A build makes about a hundred objects per dossier that live as long as the site does,
     and every full collection walked all of them: over a quarter of the time spent rendering
-    the long pages (actors, places, timeline years) at 10,000 dossiers. What exists when the build starts, and the site once it is read (``spare``),
-    are frozen (``gc.freeze``): collections look only at what came later, and forked
-    render workers leave alone the memory they share with the parent (a collection writes
-    to every object it visits). Everything is unfrozen when the build ends."""
+    the long pages (actors, places, timeline years) at 10,000 dossiers. What exists when
+    the build starts, and the site once it is read (``spare``), are frozen (``gc.freeze``):
+    collections look only at what came later, and forked render workers leave alone the
+    memory they share with the parent (a collection writes to every object it visits).
+    Everything is unfrozen when the build ends."""
     gc.freeze()
     try:
         yield
@@ -535,6 +536,11 @@ class Builder:
             if (len(site.events) > config.timeline_split) != split:
                 return None  # the timeline is split by year now, or no longer
             changed_tokens |= {deps.GRAPH, "tags"}
+            years = deps.years_value(site)
+            if years != last.values.get(deps.YEARS):  # a year gained or lost all its events
+                last.values[deps.YEARS] = years
+                changed_tokens.add(deps.YEARS)
+                done |= {routes.timeline_year(e.date.year) for e in site.events if e.date}
             for rel, entry in edited:
                 changed_tokens |= {rel, f"body:{rel}"}
                 last.values[rel] = last.graphs[rel] = entry.graph

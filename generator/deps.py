@@ -40,6 +40,7 @@ from .site import Site
 EVERYTHING = "*"
 GRAPH = "graph"
 DOSSIER_LIST = "dossier-list"
+YEARS = "years"
 
 # template -> the context keys whose dependencies deps_for() knows how to read
 KNOWN = {
@@ -48,7 +49,7 @@ KNOWN = {
     "actor_feed.xml": {"actor", "profile"},
     "location.html": {"place", "profile", "months"},
     "tag.html": {"tag", "dossiers", "events"},
-    "timeline.html": {"groups", "year", "months", "facets", "undated"},
+    "timeline.html": {"groups", "year", "around", "months", "facets", "undated"},
     "404.html": set(),
     "index.html": {"latest", "top_actors", "top_locations", "recent", "months"},
     "timeline_overview.html": {"years", "months", "groups"},
@@ -126,7 +127,7 @@ def deps_for(template: str, context: dict, site: Site, packaged: bool = True) ->
     if template == "timeline.html":
         if not context.get("year") or context.get("undated"):
             return {GRAPH}
-        out = {"tags"}
+        out = {"tags", YEARS}  # YEARS: the years next to this one
         for _, months in context["groups"]:
             for _, events in months:
                 _events(events, site, out)
@@ -154,10 +155,17 @@ def token_values(
             repr((p.name, p.slug, p.kind, p.aliases, p.country, p.lat, p.lon, p.path))
         )
     values["tags"] = digest(repr(list(site.tags)))
+    values[YEARS] = years_value(site)
     values[DOSSIER_LIST] = dossier_list(site)
     values[GRAPH] = digest(repr(sorted(graphs.items())))
     values[EVERYTHING] = digest(repr(sorted(file_digests.items())))
     return values
+
+
+def years_value(site: Site) -> str:
+    """The value of ``years``: the years that have events (each year page links its
+    neighbours)."""
+    return digest(repr(sorted({e.date.year for e in site.events if e.date})))
 
 
 def dossier_list(site: Site) -> str:

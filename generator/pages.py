@@ -166,7 +166,8 @@ def plan(
             months=all_months,
             groups=groups,
         )
-        for year, months in groups:
+        years = [year for year, _ in groups]
+        for i, (year, months) in enumerate(groups):
             if keep(routes.timeline_year(year)):
                 continue
             year_events = [e for _, evs in months for e in evs]
@@ -175,6 +176,7 @@ def plan(
                 "timeline.html",
                 groups=[(year, months)],
                 year=year,
+                around=(years[i - 1] if i else None, years[i + 1] if i + 1 < len(years) else None),
                 months=month_counts(year_events),
                 facets=event_facets(year_events),
                 undated=[],
@@ -185,6 +187,7 @@ def plan(
             "timeline.html",
             groups=groups,
             year=None,
+            around=(None, None),
             months=all_months,
             facets=event_facets(site.events),
             undated=site.undated,

@@ -67,14 +67,15 @@ def _serve(folder: Path):
     return server
 
 
-def _build(tmp: Path, source: Path, with_seeds: bool) -> Path:
+def _build(tmp: Path, source: Path, with_seeds: bool, settings: str = "") -> Path:
     root = tmp / source.name
     root.mkdir()
     shutil.copy(source / "dossier.toml", root / "dossier.toml")
     for folder in ("seeds",) if with_seeds else ("content",):
         shutil.copytree(source / folder, root / folder)
     cfg = root / "dossier.toml"
-    cfg.write_text(cfg.read_text().replace("search = false", "search = true"))
+    text = cfg.read_text().replace("search = false", "search = true")
+    cfg.write_text(text.replace("[site]\n", "[site]\n" + settings))
     result = run_dossier("build", "--root", str(root))
     assert result.returncode == 0, result.stderr
     assert "search: indexed" in result.stdout, result.stdout
@@ -97,6 +98,20 @@ def demo_url(demo_site):
 @pytest.fixture(scope="session")
 def fixture_url(tmp_path_factory):
     out = _build(tmp_path_factory.mktemp("fixture"), FIXTURE_SITE, with_seeds=False)
+    server = _serve(out)
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def split_url(tmp_path_factory):
+    """The fixture site with its timeline split into a page per year."""
+    out = _build(
+        tmp_path_factory.mktemp("split"),
+        FIXTURE_SITE,
+        with_seeds=False,
+        settings="timeline_split = 2\n",
+    )
     server = _serve(out)
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
@@ -243,6 +258,27 @@ def test_fixture_site_journey_and_month_spans(page, fixture_url):
     assert "when-month" in month.get_attribute("class")
     page.locator("#e-demands .who a", has_text="Vladimir Putin").click()
     assert page.locator("h1").inner_text() == "Vladimir Putin"
+    _clean(page)
+
+
+def test_split_timeline_keeps_the_filter_from_year_to_year(page, split_url):
+    page.goto(split_url + "timeline/2022/index.html")
+    page.select_option("select[name=actor]", "vladimir-putin")
+    assert "in 2022" in page.locator("[data-filter-status]").inner_text()
+    after = page.locator(".year-nav a[rel=next]")
+    assert after.get_attribute("href").endswith("timeline/2024/index.html?actor=vladimir-putin")
+    after.click()
+    page.wait_for_url("**/timeline/2024/index.html?actor=vladimir-putin")
+    assert page.locator("select[name=actor]").input_value() == "vladimir-putin"
+    visible = page.locator("li.event:visible")
+    assert visible.count() == 1
+    assert "vladimir-putin" in visible.first.get_attribute("data-actors").split()
+    # on to 2025, where he has no event of his own: the filter stays, nothing is shown
+    page.locator(".year-nav a[rel=next]").click()
+    page.wait_for_url("**/timeline/2025/index.html?actor=vladimir-putin")
+    assert page.locator("select[name=actor]").input_value() == "vladimir-putin"
+    assert page.locator("li.event:visible").count() == 0
+    assert page.locator("li.event").count() > 0
     _clean(page)
 
 

@@ -464,3 +464,26 @@ def test_front_matter_edits_with_known_paths_patch_the_last_build(
             assert "templates" not in result.timings, what  # the last build's site, patched
             assert result.rendered.rendered < len(result.rendered.pages)
         assert tree(config.output) == clean_build(site, tmp_path), (step, what)
+
+
+def test_year_pages_link_their_neighbours_after_a_year_appears(site: Path, tmp_path: Path):
+    """Split timeline: each year page links the years before and after it. Moving the only
+    2024 event to 2023 makes 2023 a page and 2024 none, and the neighbours (2022, 2025)
+    link the new year, in a patched build as in a clean one."""
+    split_timeline(site)
+    builder = Builder(load_config(site))
+    builder.build(search=False)
+    out = site / "output" / "timeline"
+    assert (
+        'href="../../timeline/2024/index.html" data-keep-filter>2024 →'
+        in (out / "2022" / "index.html").read_text()
+    )
+    dossier = site / "content" / "dossiers" / "talks-in-miami.md"
+    dossier.write_text(dossier.read_text().replace("date: 2024-06", "date: 2023-06"))
+    builder.build(search=False, changed={dossier})
+    assert not (out / "2024").exists()
+    page_2022 = (out / "2022" / "index.html").read_text()
+    assert 'href="../../timeline/2023/index.html" data-keep-filter>2023 →' in page_2022
+    page_2025 = (out / "2025" / "index.html").read_text()
+    assert 'href="../../timeline/2023/index.html" data-keep-filter>← 2023' in page_2025
+    assert tree(site / "output") == clean_build(site, tmp_path)

@@ -13,7 +13,17 @@
     var params = new URLSearchParams(window.location.search);
     names.forEach(function (n) {
       var field = form.elements[n];
-      if (field && params.get(n)) { field.value = params.get(n); }
+      var value = params.get(n);
+      if (!field || !value) { return; }
+      var known = field.tagName !== "SELECT" ||
+        Array.prototype.some.call(field.options, function (o) { return o.value === value; });
+      if (!known) { /* carried over from another year, where it had events */
+        var option = document.createElement("option");
+        option.value = value;
+        option.textContent = value + " (no events here)";
+        field.appendChild(option);
+      }
+      field.value = value;
     });
     var has = function (list, value) { return (" " + list + " ").indexOf(" " + value + " ") >= 0; };
     var apply = function (updateUrl) {
@@ -32,11 +42,17 @@
         s.hidden = !s.querySelector("li.event:not([hidden])");
       });
       var active = names.some(function (n) { return v[n]; });
-      status.textContent = active ? shown + " of " + events.length + " events shown" : "";
+      var year = form.getAttribute("data-year");
+      status.textContent = !active ? "" : shown + " of " + events.length + " events shown" +
+        (year ? " in " + year + "; the filter stays on as you go to the next or previous year" : "");
+      var q = new URLSearchParams();
+      names.forEach(function (n) { if (v[n]) { q.set(n, v[n]); } });
+      var s = q.toString();
+      /* a timeline split by year: the links to the other years carry the filter along */
+      document.querySelectorAll("a[data-keep-filter]").forEach(function (a) {
+        a.href = a.getAttribute("href").split("?")[0] + (s ? "?" + s : "");
+      });
       if (updateUrl) {
-        var q = new URLSearchParams();
-        names.forEach(function (n) { if (v[n]) { q.set(n, v[n]); } });
-        var s = q.toString();
         history.replaceState(null, "", window.location.pathname + (s ? "?" + s : "") + window.location.hash);
       }
     };
