@@ -28,6 +28,7 @@ everything: unknown means rebuild, never stale.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -37,6 +38,8 @@ from jinja2 import meta
 from .cache import digest
 from .site import Site
 
+MACROS = "_macros.html"
+FRAGMENT_GLOBALS = re.compile(r"\b(?:event_html|dossier_html)\b")
 EVERYTHING = "*"
 GRAPH = "graph"
 DOSSIER_LIST = "dossier-list"
@@ -211,6 +214,8 @@ def template_digests(
         if key not in known:
             parsed = env.parse(source, name, filename)
             known[key] = {r for r in meta.find_referenced_templates(parsed) if r}
+            if FRAGMENT_GLOBALS.search(source):  # they render macros of _macros.html
+                known[key].add(MACROS)
         refs[name] = known[key]
     out: dict[str, str] = {}
     packaged: set[str] = set()

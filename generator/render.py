@@ -99,6 +99,22 @@ def _event_html(ctx, event, show_source: bool = True) -> Safe:
     return html
 
 
+@jinja2.pass_context
+def _dossier_html(ctx, dossier, dated: bool = True) -> Safe:
+    """A dossier's line in a list (the ``dossier_item`` macro), rendered once for each page
+    depth and kept across builds (``Links.store``) by what it shows: actor pages list
+    thousands of dossiers, most of them unchanged by an edit."""
+    links = ctx["links"]
+    depth = ctx["page_path"].count("/")
+    published = str(dossier.published) if dated and dossier.published else None
+    key = ("dossier", depth, dated, dossier.slug, dossier.title, published)
+    html = links.store.get(key)
+    if html is None:
+        macros = macros_module(ctx.environment, links, depth, ctx.get_all())
+        html = links.store[key] = str(macros.dossier_item(dossier, dated))
+    return Safe(html)
+
+
 def make_environment(template_dirs: list[Path], markup: Markup) -> jinja2.Environment:
     loader = jinja2.ChoiceLoader(
         [jinja2.FileSystemLoader(str(d)) for d in template_dirs if d.is_dir()]
@@ -125,6 +141,7 @@ def make_environment(template_dirs: list[Path], markup: Markup) -> jinja2.Enviro
     env.filters["markdown_linked"] = linked
     env.globals["url"] = _url
     env.globals["event_html"] = _event_html
+    env.globals["dossier_html"] = _dossier_html
     env.globals["routes"] = routes
     env.globals["month_name"] = month_name
     return env
