@@ -41,6 +41,7 @@ from .output import WriteStats, existing_files, write_site
 from .pages import Links, Page, plan
 from .render import (
     PACKAGE_TEMPLATES,
+    dossier_fragment,
     event_fragment,
     fragment_key,
     make_environment,
@@ -482,13 +483,22 @@ class Builder:
 
     def _prime(self, state: _State) -> None:
         """Make what the next build would otherwise make on the way (the templates compiled,
-        each event's export rows, the event fragments read from the disk cache), so that a
-        first edit is as quick as the ones after it."""
+        each event's export rows, the event fragments read from the disk cache, every
+        dossier's line), so that a first edit is as quick as the ones after it."""
         for name in sorted({p.template for p in state.pages} | {"_macros.html"}):
             state.env.get_template(name)
         if not self._rows.parts:
             exports(state.site, self.config, state.pages, self._rows)
-        self.cache.fragments(state.templates.get("_macros.html", "?"))
+        store = self.cache.fragments(state.templates.get("_macros.html", "?"))
+        links = state.pages[0].context.get("links") if state.pages else None
+        if isinstance(links, Links):  # the dossier lines of actor and place pages
+            links.store = store
+            size = len(store)
+            variables = _fragment_variables(links, self.config)
+            for dossier in state.site.dossiers:
+                for dated in (True, False):
+                    dossier_fragment(state.env, links, dossier, dated, FRAGMENT_DEPTH, variables)
+            self.cache.fragments_dirty = self.cache.fragments_dirty or len(store) != size
 
     def _patch(self, last: _State, changed: Collection[Path], timer: Timer) -> _State | None:
         """The last build's state with the changed content files applied, when they are

@@ -99,20 +99,30 @@ def _event_html(ctx, event, show_source: bool = True) -> Safe:
     return html
 
 
-@jinja2.pass_context
-def _dossier_html(ctx, dossier, dated: bool = True) -> Safe:
-    """A dossier's line in a list (the ``dossier_item`` macro), rendered once for each page
-    depth and kept across builds (``Links.store``) by what it shows: actor pages list
-    thousands of dossiers, most of them unchanged by an edit."""
-    links = ctx["links"]
-    depth = ctx["page_path"].count("/")
+def _dossier_key(dossier, dated: bool, depth: int) -> tuple:
     published = str(dossier.published) if dated and dossier.published else None
-    key = ("dossier", depth, dated, dossier.slug, dossier.title, published)
+    return ("dossier", depth, dated, dossier.slug, dossier.title, published)
+
+
+def dossier_fragment(env, links, dossier, dated: bool, depth: int, variables) -> str:
+    """A dossier's line in a list (the ``dossier_item`` macro) as pages at ``depth`` show
+    it, from ``links.store`` (kept across builds) by what it shows. ``variables``: the
+    template variables, or a function that gives them (only needed to render)."""
+    key = _dossier_key(dossier, dated, depth)
     html = links.store.get(key)
     if html is None:
-        macros = macros_module(ctx.environment, links, depth, ctx.get_all())
+        variables = variables() if callable(variables) else variables
+        macros = macros_module(env, links, depth, variables)
         html = links.store[key] = str(macros.dossier_item(dossier, dated))
-    return Safe(html)
+    return html
+
+
+@jinja2.pass_context
+def _dossier_html(ctx, dossier, dated: bool = True) -> Safe:
+    """A dossier's line, rendered once for each page depth: actor pages list thousands of
+    dossiers, most of them unchanged by an edit."""
+    depth = ctx["page_path"].count("/")
+    return Safe(dossier_fragment(ctx.environment, ctx["links"], dossier, dated, depth, ctx.get_all))
 
 
 def make_environment(template_dirs: list[Path], markup: Markup) -> jinja2.Environment:
