@@ -546,11 +546,17 @@ class Builder:
             if (len(site.events) > config.timeline_split) != split:
                 return None  # the timeline is split by year now, or no longer
             changed_tokens |= {deps.GRAPH, "tags"}
-            years = deps.years_value(site)
-            if years != last.values.get(deps.YEARS):  # a year gained or lost all its events
-                last.values[deps.YEARS] = years
-                changed_tokens.add(deps.YEARS)
-                done |= {routes.timeline_year(e.date.year) for e in site.events if e.date}
+            # a year that gains its first or loses its last event changes what its
+            # neighbours' pages link: plan and render those pages again
+            arounds = deps.around_values(site)
+            for token in {t for t in last.values if t.startswith("around:")} | set(arounds):
+                if arounds.get(token) != last.values.get(token):
+                    changed_tokens.add(token)
+                    done.add(routes.timeline_year(int(token.split(":")[1])))
+                    if token in arounds:
+                        last.values[token] = arounds[token]
+                    else:
+                        del last.values[token]
             for rel, entry in edited:
                 changed_tokens |= {rel, f"body:{rel}"}
                 last.values[rel] = last.graphs[rel] = entry.graph

@@ -43,7 +43,6 @@ FRAGMENT_GLOBALS = re.compile(r"\b(?:event_html|dossier_html)\b")
 EVERYTHING = "*"
 GRAPH = "graph"
 DOSSIER_LIST = "dossier-list"
-YEARS = "years"
 
 # template -> the context keys whose dependencies deps_for() knows how to read
 KNOWN = {
@@ -130,7 +129,7 @@ def deps_for(template: str, context: dict, site: Site, packaged: bool = True) ->
     if template == "timeline.html":
         if not context.get("year") or context.get("undated"):
             return {GRAPH}
-        out = {"tags", YEARS}  # YEARS: the years next to this one
+        out = {"tags", around_token(context["year"])}  # the years next to this one
         for _, months in context["groups"]:
             for _, events in months:
                 _events(events, site, out)
@@ -158,17 +157,25 @@ def token_values(
             repr((p.name, p.slug, p.kind, p.aliases, p.country, p.lat, p.lon, p.path))
         )
     values["tags"] = digest(repr(list(site.tags)))
-    values[YEARS] = years_value(site)
+    values.update(around_values(site))
     values[DOSSIER_LIST] = dossier_list(site)
     values[GRAPH] = digest(repr(sorted(graphs.items())))
     values[EVERYTHING] = digest(repr(sorted(file_digests.items())))
     return values
 
 
-def years_value(site: Site) -> str:
-    """The value of ``years``: the years that have events (each year page links its
-    neighbours)."""
-    return digest(repr(sorted({e.date.year for e in site.events if e.date})))
+def around_token(year: int) -> str:
+    return f"around:{year}"
+
+
+def around_values(site: Site) -> dict[str, str]:
+    """The value of ``around:<year>`` for each year with events: the years before and
+    after it, which its timeline page links."""
+    years = sorted({e.date.year for e in site.events if e.date})
+    before, after = [None, *years[:-1]], [*years[1:], None]
+    return {
+        around_token(y): digest(repr((b, a))) for y, b, a in zip(years, before, after, strict=True)
+    }
 
 
 def dossier_list(site: Site) -> str:

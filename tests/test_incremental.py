@@ -499,7 +499,10 @@ def test_year_pages_link_their_neighbours_after_a_year_appears(site: Path, tmp_p
     )
     dossier = site / "content" / "dossiers" / "talks-in-miami.md"
     dossier.write_text(dossier.read_text().replace("date: 2024-06", "date: 2023-06"))
-    builder.build(search=False, changed={dossier})
+    result = builder.build(search=False, changed={dossier})
+    made = result.rendered.files.made  # type: ignore[attr-defined]
+    assert "timeline/2014/index.html" not in made  # its neighbours stay 2022 and none
+    assert "timeline/2022/index.html" in made
     assert not (out / "2024").exists()
     page_2022 = (out / "2022" / "index.html").read_text()
     assert 'href="../../timeline/2023/index.html" data-keep-filter>2023 →' in page_2022
