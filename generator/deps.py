@@ -70,14 +70,26 @@ GRAPH_PAGES = {  # templates that show the site's graph (lists, counts), no Mark
 COMMON = {"site", "config", "links"}
 
 
+def event_tokens(e, site: Site) -> tuple[str, ...]:
+    """The tokens of what a page showing event ``e`` depends on, kept per event object:
+    an event never changes (an edit gives its dossier new ones) and the long pages of a
+    site list the same events again and again."""
+    kept = site.event_tokens.get(id(e))
+    if kept is not None and kept[0] is e:
+        return kept[1]
+    out = [e.path] if e.path else []
+    if e.dossier and e.dossier in site.dossier_by_slug:
+        out.append(site.dossier_by_slug[e.dossier].path)
+    out += [f"actor:{site.actor_by_name[n].slug}" for n in e.actors]
+    out += [f"location:{site.location_by_name[n].slug}" for n in e.locations]
+    tokens = tuple(out)
+    site.event_tokens[id(e)] = (e, tokens)
+    return tokens
+
+
 def _events(events: Iterable, site: Site, out: set[str]) -> None:
     for e in events:
-        if e.path:
-            out.add(e.path)
-        if e.dossier and e.dossier in site.dossier_by_slug:
-            out.add(site.dossier_by_slug[e.dossier].path)
-        out.update(f"actor:{site.actor_by_name[n].slug}" for n in e.actors)
-        out.update(f"location:{site.location_by_name[n].slug}" for n in e.locations)
+        out.update(event_tokens(e, site))
 
 
 def _profile(entity, kind: str, profile, site: Site) -> set[str]:
