@@ -16,7 +16,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MONTHS = [calendar.month_name[i] for i in range(13)]
 PRECISIONS = ("year", "month", "day")
@@ -118,6 +118,15 @@ class When:
     start: Point | None
     end: Point | None = None
     interval: bool = False
+    # the anchor's year and month, read for every event on many pages: plain attributes
+    year: int = field(init=False, repr=False, compare=False)
+    month: int | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        anchor = self.start if self.start is not None else self.end
+        if anchor is not None:
+            object.__setattr__(self, "year", anchor.year)
+            object.__setattr__(self, "month", anchor.month)
 
     @classmethod
     def parse(cls, value: object) -> When:
@@ -174,14 +183,6 @@ class When:
     @property
     def uncertain(self) -> bool:
         return any(p.uncertain for p in (self.start, self.end) if p)
-
-    @property
-    def year(self) -> int:
-        return self.anchor.year
-
-    @property
-    def month(self) -> int | None:
-        return self.anchor.month
 
     def first_day(self) -> dt.date:
         return (self.start or self.end).first_day()  # type: ignore[union-attr]

@@ -184,7 +184,7 @@ def around_values(site: Site) -> dict[str, str]:
     """The value of ``around:<year>`` for each year with events: the years before and
     after it, which its timeline page links."""
     years = sorted({e.date.year for e in site.events if e.date})
-    before, after = [None, *years[:-1]], [*years[1:], None]
+    before, after = [None, *years][: len(years)], [*years[1:], None][: len(years)]
     return {
         around_token(y): digest(repr((b, a))) for y, b, a in zip(years, before, after, strict=True)
     }
