@@ -36,7 +36,7 @@ import jinja2
 from jinja2 import meta
 
 from .cache import digest
-from .site import Site
+from .site import Site, neighbours
 
 MACROS = "_macros.html"
 FRAGMENT_GLOBALS = re.compile(r"\b(?:event_html|dossier_html)\b")
@@ -184,9 +184,9 @@ def around_values(site: Site) -> dict[str, str]:
     """The value of ``around:<year>`` for each year with events: the years before and
     after it, which its timeline page links."""
     years = sorted({e.date.year for e in site.events if e.date})
-    before, after = [None, *years][: len(years)], [*years[1:], None][: len(years)]
     return {
-        around_token(y): digest(repr((b, a))) for y, b, a in zip(years, before, after, strict=True)
+        around_token(y): digest(repr(pair))
+        for y, pair in zip(years, neighbours(years), strict=True)
     }
 
 

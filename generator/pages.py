@@ -13,7 +13,7 @@ from . import routes
 from .config import Config
 from .model import Event
 from .names import name_key, slugify
-from .site import Site, group_by_period
+from .site import Site, group_by_period, neighbours
 
 LATEST = 10
 TOP = 12
@@ -166,8 +166,8 @@ def plan(
             months=all_months,
             groups=groups,
         )
-        years = [year for year, _ in groups]
-        for i, (year, months) in enumerate(groups):
+        arounds = neighbours([year for year, _ in groups])
+        for (year, months), around in zip(groups, arounds, strict=True):
             if keep(routes.timeline_year(year)):
                 continue
             year_events = [e for _, evs in months for e in evs]
@@ -176,7 +176,7 @@ def plan(
                 "timeline.html",
                 groups=[(year, months)],
                 year=year,
-                around=(years[i - 1] if i else None, years[i + 1] if i + 1 < len(years) else None),
+                around=around,
                 months=month_counts(year_events),
                 facets=event_facets(year_events),
                 undated=[],

@@ -381,6 +381,11 @@ def group_by_period(events: list[Event]) -> list[tuple[int, list[tuple[int | Non
     ]
 
 
+def neighbours(years: list[int]) -> list[tuple[int | None, int | None]]:
+    """(the year before, the year after) each of ``years`` (sorted), None at the ends."""
+    return list(zip([None, *years], [*years[1:], None], strict=False))[: len(years)]
+
+
 @dataclass
 class Patched:
     """What ``patch_dossier`` changed: the pages showing these may need planning again."""
