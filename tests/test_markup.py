@@ -74,3 +74,76 @@ def test_name_scan_matches_one_alternation(forms, words):
     text = " ".join(words)
     found = [(m.start(), m.end(), href) for m, href in NameLinks(pairs).matches(text)]
     assert found == _one_pattern_scan(pairs, text)
+
+
+def _stock_markup() -> Markup:
+    """Our converter with Python-Markdown's own inline pass put back."""
+    from markdown.treeprocessors import InlineProcessor
+
+    markup = Markup()
+    markup._md.treeprocessors.register(InlineProcessor(markup._md), "inline", 20)
+    return markup
+
+
+INLINE_SAMPLES = [
+    "Plain prose, nothing to see.",
+    "*em* and **strong** and ***both*** and _under_ __double__ a*b*c snake_case_word",
+    "`code *not em*` and ``two `ticks` `` and \\*escaped\\* and \\\\ and \\`",
+    '[link](https://example.org "t") [ref][r] [short] ![img](x.png) ![r][r]\n\n[r]: /r',
+    "<https://example.org/a?b=c&d> <a@b.org> AT&T &amp; &#169; &copy; 1 < 2 > 0",
+    "line one  \nline two\\\nthree",
+    "| a | b |\n|---|---|\n| *x* | `y` |",
+    "1. one\n2. [two](/t)\n\n- *a*\n- b_c_d",
+    "> quote with **bold** and [a link](/x)\n> and more",
+    "# Head *x*\n\nText [a *b* c](/u) and *[e](/f)*",
+]
+
+
+def test_quick_inline_pass_gives_the_stock_output_on_samples():
+    for sample in INLINE_SAMPLES:
+        pairs = [("Anna", "a/"), ("Kyiv", "k/")]
+        assert Markup().convert(sample, pairs, True) == _stock_markup().convert(sample, pairs, True)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "a",
+                "Anna",
+                " ",
+                "  ",
+                "\n",
+                "\n\n",
+                "*",
+                "**",
+                "_",
+                "`",
+                "[",
+                "]",
+                "(",
+                ")",
+                "!",
+                "<",
+                ">",
+                "&",
+                ";",
+                "#",
+                "\\",
+                ":",
+                "/",
+                "x.org",
+                "http://",
+                "@",
+                "-",
+                "1.",
+            ]
+        ),
+        max_size=30,
+    )
+)
+def test_quick_inline_pass_gives_the_stock_output(tokens):
+    text = "".join(tokens)
+    pairs = [("Anna", "a/")]
+    assert Markup().convert(text, pairs, True) == _stock_markup().convert(text, pairs, True)
