@@ -39,7 +39,7 @@ from .cache import digest
 from .site import Site, neighbours
 
 MACROS = "_macros.html"
-FRAGMENT_GLOBALS = re.compile(r"\b(?:event_html|dossier_html)\b")
+FRAGMENT_GLOBALS = re.compile(r"\b(?:events?_html|dossiers?_html)\b")
 EVERYTHING = "*"
 GRAPH = "graph"
 DOSSIER_LIST = "dossier-list"
