@@ -242,31 +242,50 @@ def _fragment_variables(links, config) -> dict:
     return {"site": links.site, "config": config, "links": links, "page_path": page}
 
 
-def _fragment_chunk(indices: list[int]) -> list[tuple[int, str]]:
-    env, links, config, events = _JOB  # type: ignore[misc]
+def _fragment_chunk(indices: list[int]) -> list[tuple[int, str | None, dict | None]]:
+    env, links, config, events, need_html, need_rows = _JOB  # type: ignore[misc]
     variables = _fragment_variables(links, config)
-    return [(i, event_fragment(env, links, events[i], FRAGMENT_DEPTH, variables)) for i in indices]
+    out = []
+    for i in indices:
+        event = events[i]
+        html = None
+        if i in need_html:
+            html = event_fragment(env, links, event, FRAGMENT_DEPTH, variables)
+        parts = Rows.make(event, links.site, config) if i in need_rows else None
+        out.append((i, html, parts))
+    return out
 
 
-def prerender_fragments(env, links: Links, config: Config, workers: int = 0) -> int:
+def prerender_fragments(
+    env, links: Links, config: Config, rows: Rows | None = None, workers: int = 0
+) -> int:
     """Render the events' fragments (as pages at ``FRAGMENT_DEPTH`` show them) into
     ``links.store`` in a process pool, before the pages are: each is then rendered once,
-    not once in each worker that renders a page showing it. Returns how many."""
+    not once in each worker that renders a page showing it. The same workers make each
+    event's part of the exports missing from ``rows``. Returns how many events."""
     global _JOB
     site = links.site
     keys = [fragment_key(e, links, FRAGMENT_DEPTH, True) for e in site.events]
-    todo = [i for i, key in enumerate(keys) if key not in links.store]
+    need_html = {i for i, key in enumerate(keys) if key not in links.store}
+    need_rows: set[int] = set()
+    if rows is not None:
+        rows.begin(site, config)
+        need_rows = {i for i, e in enumerate(site.events) if not rows.has(e)}
+    todo = sorted(need_html | need_rows)
     if not todo:
         return 0
     workers = workers or min(os.cpu_count() or 1, 4)
     size = max(16, min(512, len(todo) // (workers * 8)))
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-    _JOB = (env, links, config, site.events)
+    _JOB = (env, links, config, site.events, need_html, need_rows)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for out in pool.imap_unordered(_fragment_chunk, chunks):
-                for i, html in out:
-                    links.store[keys[i]] = html
+                for i, html, parts in out:
+                    if html is not None:
+                        links.store[keys[i]] = html
+                    if parts is not None and rows is not None:
+                        rows.put(site.events[i], parts)
     finally:
         _JOB = None
     return len(todo)
@@ -676,7 +695,7 @@ class Builder:
             size = len(store)
             links.store = store
             if parallel and len(todo) >= PARALLEL_MIN_PAGES and _can_fork():
-                timer.stage("fragments", prerender_fragments, state.env, links, config)
+                timer.stage("fragments", prerender_fragments, state.env, links, config, self._rows)
         cache.markdown.used = set()
         try:
             files, staged = timer.stage(

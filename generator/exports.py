@@ -33,7 +33,7 @@ _EVENTS = "\0events\0"  # stands for the events in the JSON text until they are 
 
 def timeline_json(site: Site, config: Config, rows: Rows | None = None) -> bytes:
     rows = rows if rows is not None else Rows()
-    events = [rows.get(e, "json", site, config) for e in site.events]
+    events = rows.column(site.events, "json", site, config)
     data = {
         "title": {
             "text": {
@@ -105,7 +105,7 @@ def _csv_line(values: list[str]) -> str:
 def events_csv(site: Site, rows: Rows | None = None) -> bytes:
     rows = rows if rows is not None else Rows()
     lines = [_csv_line(CSV_HEADER)]
-    lines += [rows.get(e, "csv", site, None) for e in site.events + site.undated]
+    lines += rows.column(site.events + site.undated, "csv", site, None)
     return "".join(lines).encode("utf-8")
 
 
@@ -173,7 +173,7 @@ def events_ics(site: Site, config: Config, rows: Rows | None = None) -> bytes:
         f"X-WR-CALNAME:{_ics_text(config.title)}",
     ]
     parts = [_ics_lines(head)]
-    parts += [rows.get(e, "ics", site, config) for e in site.events]
+    parts += rows.column(site.events, "ics", site, config)
     parts.append(_ics_lines(["END:VCALENDAR"]))
     return "".join(parts).encode("utf-8")
 
@@ -225,15 +225,34 @@ class Rows:
         """Forget the events this build's exports did not show."""
         self.parts, self.seen = self.seen, {}
 
-    def get(self, event: Event, kind: str, site: Site, config: Config | None) -> str:
+    @classmethod
+    def make(cls, event: Event, site: Site, config: Config) -> dict[str, str]:
+        """All of one event's parts (made in a render worker, see ``build``)."""
+        return {kind: make(event, site, config) for kind, make in cls.MAKERS.items()}
+
+    def has(self, event: Event) -> bool:
         entry = self.parts.get(id(event))
-        if entry is None or entry[0] is not event:
-            entry = self.parts[id(event)] = (event, {})
-        self.seen[id(event)] = entry
-        part = entry[1].get(kind)
-        if part is None:
-            part = entry[1][kind] = self.MAKERS[kind](event, site, config)
-        return part
+        return entry is not None and entry[0] is event and len(entry[1]) == len(self.MAKERS)
+
+    def put(self, event: Event, parts: dict[str, str]) -> None:
+        self.parts[id(event)] = (event, parts)
+
+    def column(self, events: list[Event], kind: str, site: Site, config: Config | None) -> list:
+        """Each event's part of one file, in order (a loop run for every edit, over every
+        event: kept tight)."""
+        parts, seen, make = self.parts, self.seen, self.MAKERS[kind]
+        out = []
+        for event in events:
+            key = id(event)
+            entry = parts.get(key)
+            if entry is None or entry[0] is not event:
+                entry = parts[key] = (event, {})
+            seen[key] = entry
+            part = entry[1].get(kind)
+            if part is None:
+                part = entry[1][kind] = make(event, site, config)
+            out.append(part)
+        return out
 
 
 def sitemap(pages: list[Page], config: Config) -> bytes:

@@ -5,6 +5,7 @@ A site's own ``templates/`` overrides the packaged templates file by file.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -27,6 +28,83 @@ relative = routes.relative
 @jinja2.pass_context
 def _url(ctx, target: str) -> str:
     return relative(ctx["page_path"], target)
+
+
+@dataclass(slots=True)
+class TimeParts:
+    """What the ``when`` macro shows of a date, worked out in Python (one call, not ten)."""
+
+    classes: str
+    datetime: str
+    title: str  # "" when the date is a plain day
+    text: str
+
+
+def time_parts(value: When) -> TimeParts:
+    precision, kind = value.precision, value.kind
+    classes = f"when when-{precision}"
+    if kind != "date":
+        classes += f" when-{kind}"
+    if value.approximate:
+        classes += " when-approx"
+    if value.uncertain:
+        classes += " when-uncertain"
+    if precision == "day":
+        stamp = value.first_day().isoformat()
+    else:
+        stamp = value.anchor.notation().rstrip("~?%")
+    title = ""
+    if precision != "day" or kind != "date":
+        first, last = value.first_day(), value.last_day()
+        title = f"{first.strftime('%-d %B %Y')} to {last.strftime('%-d %B %Y')}"
+    return TimeParts(classes, stamp, title, value.display())
+
+
+@dataclass(slots=True)
+class EventParts:
+    """What the ``event_item`` macro shows of an event, with every link already relative
+    to the page: an event is shown on many pages, and a template call for each piece of it
+    cost more than the rest of the page."""
+
+    actor_slugs: str
+    location_slugs: str
+    tags: str
+    start: str
+    end: str
+    time: TimeParts | None
+    permalink: str
+    actors: list[tuple[str, str]]  # (name, href)
+    locations: list[tuple[str, str]]
+    source: str  # href of its dossier (and paragraph), "" when it has none
+    source_title: str
+
+
+@jinja2.pass_context
+def _event_parts(ctx, event) -> EventParts:
+    page, links = ctx["page_path"], ctx["links"]
+    site = links.site
+    actors = [(n, site.actor_by_name[n].slug) for n in event.actors]
+    places = [(n, site.location_by_name[n].slug) for n in event.locations]
+    dossier = site.dossier_by_slug[event.dossier] if event.dossier else None
+    when = event.date
+    source = ""
+    if dossier is not None:
+        source = relative(page, routes.dossier(dossier.slug))
+        if event.paragraph:
+            source += f"#p{event.paragraph}"
+    return EventParts(
+        actor_slugs=" ".join(slug for _, slug in actors),
+        location_slugs=" ".join(slug for _, slug in places),
+        tags="|".join([*event.tags, *(dossier.tags if dossier else [])]),
+        start=when.first_day().isoformat() if when else "",
+        end=when.last_day().isoformat() if when else "",
+        time=time_parts(when) if when else None,
+        permalink=relative(page, links.event(event)),
+        actors=[(n, relative(page, routes.actor(slug))) for n, slug in actors],
+        locations=[(n, relative(page, routes.location(slug))) for n, slug in places],
+        source=source,
+        source_title=dossier.title if dossier else "",
+    )
 
 
 def fragment_key(event, links, depth: int, show_source: bool) -> tuple:
@@ -176,6 +254,8 @@ def make_environment(template_dirs: list[Path], markup: Markup) -> jinja2.Enviro
     env.globals["url"] = _url
     env.globals["event_html"] = _event_html
     env.globals["dossier_html"] = _dossier_html
+    env.globals["event_parts"] = _event_parts
+    env.globals["time_parts"] = time_parts
     env.globals["events_html"] = _events_html
     env.globals["dossiers_html"] = _dossiers_html
     env.globals["routes"] = routes
