@@ -37,7 +37,7 @@ from .content import content_files, line_in_file, load_content, read_file
 from .errors import DossierError, Problem, Problems
 from .exports import Rows, exports
 from .markup import Markup
-from .output import WriteStats, existing_files, write_site
+from .output import WriteStats, existing_files, is_empty_folder, move_in, write_site
 from .pages import Links, Page, plan
 from .render import (
     PACKAGE_TEMPLATES,
@@ -225,7 +225,8 @@ def _render_chunk(indices: list[int]) -> tuple[list[tuple[str, bytes | str]], di
         if staging is None:
             out.append((page.path, data))
             continue
-        name = os.path.join(staging, str(i))
+        name = os.path.join(staging, page.path)  # as in output/: see ``output.move_in``
+        os.makedirs(os.path.dirname(name), exist_ok=True)
         fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         with os.fdopen(fd, "wb") as fh:
             os.fchmod(fh.fileno(), 0o644)
@@ -369,8 +370,8 @@ def render_pages(
                 return files, staged
         except Exception:
             if staging is not None:  # render again in this process, where the error is raised
-                for name in os.listdir(staging):
-                    os.unlink(os.path.join(staging, name))
+                shutil.rmtree(staging)
+                os.mkdir(staging)
         finally:
             _JOB = None
     return {p.path: render_page(env, p.template, p.path, p.context) for p in pages}, {}
@@ -810,9 +811,12 @@ class Builder:
             patched = self._pending[3]
             prune = patched.touched is None
             gone = patched.gone
-            stats = timer.stage(
-                "write", write_site, out, files, keep, prune, kept, staged, remove=gone
-            )
+            if prune and not kept and is_empty_folder(out):  # a first build: all in one move
+                stats = timer.stage("write", move_in, staging, out, files, staged)
+            else:
+                stats = timer.stage(
+                    "write", write_site, out, files, keep, prune, kept, staged, remove=gone
+                )
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         self._record([*files, *staged], kept)

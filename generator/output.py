@@ -35,6 +35,31 @@ def write_file(path: Path, data: bytes) -> None:
         raise
 
 
+def is_empty_folder(path: Path) -> bool:
+    """No ``path`` yet, or an empty folder (not a link to one)."""
+    if not os.path.lexists(path):
+        return True
+    return path.is_dir() and not path.is_symlink() and not any(path.iterdir())
+
+
+def move_in(
+    staging: str, out: Path, files: Mapping[str, bytes], staged: Mapping[str, str]
+) -> WriteStats:
+    """A first build: ``staging`` (where the render workers left their pages, laid out as in
+    ``output/``) gets the other files and becomes ``out``, in one rename, instead of ten
+    thousand. ``out`` must be an empty folder or missing."""
+    for rel, source in staged.items():
+        if source != os.path.join(staging, rel):
+            raise ValueError(f"{source} is not where {rel} goes in {staging}")
+    for rel, data in files.items():
+        write_file(Path(staging) / rel, data)
+    os.chmod(staging, 0o755)  # made private by mkdtemp
+    if os.path.lexists(out):
+        out.rmdir()
+    os.rename(staging, out)
+    return WriteStats(written=len(files) + len(staged))
+
+
 def _walk(folder: str, prefix: str, out: set[str], dirs: list[str]) -> None:
     with os.scandir(folder) as it:
         for entry in it:

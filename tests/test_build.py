@@ -215,3 +215,21 @@ def test_pool_rendered_pages_are_staged_then_moved_into_place(tmp_path):
     }
     assert again == got
     assert not list(root.glob(".dossier-staging-*"))
+
+    # every page rendered again by the pool, over the site already there: moved in file
+    # by file, and what no page makes any more is gone
+    base = (Path(__file__).parents[1] / "generator" / "templates" / "base.html").read_text()
+    (root / "templates" / "dossier.html").unlink()
+    (root / "templates" / "base.html").write_text(base.replace("<main", "<!-- v2 --><main"))
+    (config.output / "stray.html").write_text("left by someone")
+    result = Builder(config).build(search=False)
+    assert result.rendered.rendered >= PARALLEL_MIN_PAGES
+    one_process, _ = Builder(config, cache_dir=None).render(trust_output=False, parallel=False)
+    third = {
+        p.relative_to(config.output).as_posix(): p.read_bytes()
+        for p in config.output.rglob("*")
+        if p.is_file()
+    }
+    assert third == dict(one_process.files.memory)  # type: ignore[attr-defined]
+    assert b"<!-- v2 -->" in third["index.html"]
+    assert not list(root.glob(".dossier-staging-*"))
