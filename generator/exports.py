@@ -65,8 +65,31 @@ def _json_item(e: Event, site: Site, config: Config | None) -> str:
     dossier = site.dossier_by_slug.get(e.dossier or "")
     if dossier:
         item["group"] = dossier.title
-    text = json.dumps(item, ensure_ascii=False, indent=1, sort_keys=True)
-    return "\n".join("  " + line for line in text.split("\n"))
+    return "  " + "\n  ".join(_json_lines(item, ""))
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _json_lines(value, pad: str) -> list[str]:
+    """``json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)`` as lines, for the
+    dicts of strings and numbers an event is: the standard library's encoder is pure Python
+    once it indents, and this is four times quicker (a test compares the two)."""
+    if not isinstance(value, dict):
+        return [_ENCODE(value)]
+    if not value:
+        return ["{}"]
+    inner = pad + " "
+    lines = ["{"]
+    keys = sorted(value)
+    for n, key in enumerate(keys):
+        sub = _json_lines(value[key], inner)
+        lines.append(f"{inner}{_ENCODE(key)}: {sub[0]}")
+        lines.extend(sub[1:])
+        if n < len(keys) - 1:
+            lines[-1] += ","
+    lines.append(pad + "}")
+    return lines
 
 
 def _headline(event: Event) -> str:
@@ -179,7 +202,6 @@ def events_ics(site: Site, config: Config, rows: Rows | None = None) -> bytes:
 
 
 def _ics_event(e: Event, site: Site, config: Config) -> str:
-    links = Links(site, len(site.events) > config.timeline_split)
     first, last = e.date.first_day(), e.date.last_day()  # type: ignore[union-attr]
     dossier = site.dossier_by_slug.get(e.dossier or "")
     stamp = dossier.published.first_day() if dossier and dossier.published else first
@@ -196,6 +218,7 @@ def _ics_event(e: Event, site: Site, config: Config) -> str:
     if e.locations:
         lines.append(f"LOCATION:{_ics_text(', '.join(e.locations))}")
     if config.base_url:
+        links = Links(site, len(site.events) > config.timeline_split)
         lines.append(f"URL:{config.base_url}{links.event(e)}")
     lines.append("END:VEVENT")
     return _ics_lines(lines)

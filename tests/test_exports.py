@@ -7,6 +7,8 @@ import json
 
 import feedparser
 import icalendar
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.build import build
 from generator.config import load_config
@@ -58,3 +60,18 @@ def test_timeline_json_follows_timelinejs_rules(site_root):
     assert by_id["e-deal"]["start_date"] == {"year": 2025, "month": 12, "day": 31}
     assert by_id["e-deal"]["display_date"] == "by 31 December 2025"
     assert by_id["e-friday"]["group"] == "US and Russian envoys meet in Miami"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.recursive(
+        st.one_of(st.text(max_size=8), st.integers(), st.booleans(), st.none()),
+        lambda inner: st.dictionaries(st.text(max_size=6), inner, max_size=4),
+        max_leaves=12,
+    )
+)
+def test_json_lines_write_what_json_dumps_writes(value):
+    from generator.exports import _json_lines
+
+    expected = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
+    assert "\n".join(_json_lines(value, "")) == expected
