@@ -38,7 +38,7 @@ from .errors import DossierError, Problem, Problems
 from .exports import Rows, exports
 from .markup import Markup
 from .output import WriteStats, existing_files, is_empty_folder, move_in, write_site
-from .pages import Links, Page, plan
+from .pages import Links, Page, plan, tag_page
 from .render import (
     PACKAGE_TEMPLATES,
     dossier_fragment,
@@ -636,6 +636,7 @@ class Builder:
                 dirty.add(routes.location(site.location_by_name[name].slug))
             dirty.update(routes.dossier(slug) for slug in done.dossiers)
             dirty.update(routes.timeline_year(y) for y in done.years if y is not None)
+            dirty.update(tag_page(t) for t in done.tags)
         return dirty, listed
 
     def _render(

@@ -47,7 +47,7 @@ class Links:
         return routes.dossier(slug)
 
     def tag(self, tag: str) -> str:
-        return routes.tag(slugify(tag, "tag"))
+        return tag_page(tag)
 
     def period(self, year: int, month: int | None = None) -> str:
         """A year or month heading on the timeline."""
@@ -61,9 +61,13 @@ class Links:
         return f"{page}#{event.id}"
 
 
-def year_counts(events: list[Event]) -> list[tuple[int, int]]:
-    counts = Counter(e.date.year for e in events if e.date)
-    return sorted(counts.items())
+def tag_page(tag: str) -> str:
+    return routes.tag(slugify(tag, "tag"))
+
+
+def year_counts(groups) -> list[tuple[int, int]]:
+    """(year, events) from ``site.group_by_period``'s groups."""
+    return [(year, sum(len(events) for _, events in months)) for year, months in groups]
 
 
 MAX_MONTH_BARS = 36
@@ -73,7 +77,11 @@ def month_counts(events: list[Event]) -> list[tuple[int, int | None, int]]:
     """Bars for the overview strip: (year, month or None, events), one per period, empty
     periods included so the strip is a true time axis. Months when the events span three
     years or less, else years. An event known only to its year counts in the year's bar."""
-    counts = Counter((w.year, w.month) for w in (e.date for e in events) if w)
+    return month_bars(Counter((w.year, w.month) for w in (e.date for e in events) if w))
+
+
+def month_bars(counts: Counter) -> list[tuple[int, int | None, int]]:
+    """``month_counts`` from the count of events of each (year, month or None)."""
     if not counts:
         return []
     first, last = min(y for y, _ in counts), max(y for y, _ in counts)
@@ -147,7 +155,10 @@ def plan(
         site.locations,
         key=lambda p: (-site.location_profiles[p.slug].mentions, name_key(p.name)),
     )
-    all_months = month_counts(site.events)
+    groups = group_by_period(site.events)  # one pass over every event for the counts too
+    all_months = month_bars(
+        Counter({(y, m): len(evs) for y, months in groups for m, evs in months})
+    )
     add(
         routes.INDEX,
         "index.html",
@@ -157,12 +168,11 @@ def plan(
         recent=site.dossiers[:LATEST],
         months=all_months,
     )
-    groups = group_by_period(site.events)
     if split:
         add(
             routes.TIMELINE,
             "timeline_overview.html",
-            years=year_counts(site.events),
+            years=year_counts(groups),
             months=all_months,
             groups=groups,
         )
@@ -177,7 +187,7 @@ def plan(
                 groups=[(year, months)],
                 year=year,
                 around=around,
-                months=month_counts(year_events),
+                months=month_bars(Counter({(year, m): len(evs) for m, evs in months})),
                 facets=event_facets(year_events),
                 undated=[],
             )
@@ -260,10 +270,15 @@ def plan(
             name_links=name_links(site, links, dossier),
         )
     if site.tags:
-        order = {id(e): i for i, e in enumerate(site.events)}
-        own_tags = [e for e in site.events if e.tags]  # events with tags of their own
+        order: dict[int, int] = {}
+        own_tags: list[Event] = []  # events with tags of their own
         add(routes.TAGS, "tags.html")
         for tag, dossiers in site.tags.items():
+            if keep(links.tag(tag)):
+                continue
+            if not order:
+                order = {id(e): i for i, e in enumerate(site.events)}
+                own_tags = [e for e in site.events if e.tags]
             tagged = [e for d in dossiers for e in d.events if e.date]
             seen = {id(e) for e in tagged}
             tagged += [e for e in own_tags if tag in e.tags and id(e) not in seen]

@@ -394,6 +394,7 @@ class Patched:
     places: set[str] = field(default_factory=set)
     years: set[int | None] = field(default_factory=set)  # of its events, before and after
     dossiers: set[str] = field(default_factory=set)  # slugs
+    tags: set[str] = field(default_factory=set)  # of it and its events, before and after
     listed: bool = False  # what the list of dossiers shows of it changed (or the tags)
 
 
@@ -471,6 +472,8 @@ def patch_dossier(site: Site, new: Dossier, problems: Problems) -> Patched | Non
         done.places.update(d.locations)
         done.places.update(n for e in d.events for n in e.locations)
         done.years.update(e.date.year if e.date else None for e in d.events)
+        done.tags.update(d.tags)
+        done.tags.update(t for e in d.events for t in e.tags)
 
     # co-occurrence: take the dossier's old names out, put the new ones in
     for d, sign in ((old, -1), (new, 1)):
