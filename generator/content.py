@@ -370,10 +370,28 @@ def content_files(content_dir: Path) -> dict[str, list[Path]]:
     for kind in ("dossiers", "actors", "locations", "events"):
         folder = content_dir / kind
         files = folder.glob("*.md") if folder.is_dir() else []
-        found[kind] = sorted(
-            f for f in files if not f.name.endswith(".new.md") and not f.name.startswith(".")
+        found[kind] = sorted(  # one folder: by name, as paths would sort, only quicker
+            (f for f in files if not f.name.endswith(".new.md") and not f.name.startswith(".")),
+            key=lambda f: f.name,
         )
     return found
+
+
+def relative_paths(root: Path, files: list[Path]) -> list[str]:
+    """Each file's path from ``root`` (``/``-separated), or the whole path outside it."""
+    out = []
+    folder, prefix = None, None  # prefix None: outside root
+    for file in files:
+        if file.parent != folder:
+            folder = file.parent
+            if folder == root:
+                prefix = ""
+            elif folder.is_relative_to(root):
+                prefix = folder.relative_to(root).as_posix() + "/"
+            else:
+                prefix = None
+        out.append(str(file) if prefix is None else prefix + file.name)
+    return out
 
 
 def read_file(kind: str, file: Path, rel: str, problems: Problems) -> list:
@@ -390,8 +408,7 @@ def load_content(root: Path, content_dir: Path, problems: Problems, cache=None) 
     """Read every content file; ``cache`` (a ``cache.DocumentCache``) skips unchanged ones."""
     content = Content()
     for kind, files in content_files(content_dir).items():
-        for file in files:
-            rel = file.relative_to(root).as_posix() if file.is_relative_to(root) else str(file)
+        for file, rel in zip(files, relative_paths(root, files), strict=True):
             if cache is None:
                 records = read_file(kind, file, rel, problems)
             else:

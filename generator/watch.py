@@ -30,9 +30,10 @@ from pathlib import Path
 # just after `serve` came up, killed the process by SIGINT instead of a clean exit.
 from watchdog.observers import Observer
 
-from .build import Builder, BuildResult, index_search, pagefind_command, template_problem
+from .build import Builder, BuildResult, template_problem
 from .config import CONFIG_FILE, Config, load_config
 from .errors import DossierError, Problem
+from .search import index_search, pagefind_command
 
 QUIET = 0.2  # seconds without events that end a burst
 LONGEST = 2.0  # a burst that never goes quiet is still built after this long

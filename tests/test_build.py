@@ -180,9 +180,10 @@ def test_pool_rendered_pages_are_staged_then_moved_into_place(tmp_path):
     sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
     from make_site import make_site
 
-    from generator.build import PARALLEL_MIN_PAGES, Builder, render_site
+    from generator.build import Builder, render_site
     from generator.config import load_config
     from generator.errors import DossierError
+    from generator.pool import PARALLEL_MIN_PAGES
 
     root = tmp_path / "big"
     make_site(root, 200)

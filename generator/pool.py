@@ -1,0 +1,191 @@
+"""Work spread over a small pool of forked processes: parsing content files, rendering the
+events' fragments (and their parts of the exports), rendering pages.
+
+Workers are forked, so they inherit what the build holds (the site, the templates) without
+copying it; what they are to work on is left in ``_JOB`` before the pool starts. Only
+when forking is safe (no other threads) and there are cores to spare; otherwise the build
+does the same work in its own process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import threading
+from pathlib import Path
+
+from . import routes
+from .cache import DocumentCache, Entry, stat_key
+from .config import Config
+from .content import content_files, read_file, relative_paths
+from .exports import Rows
+from .pages import Links, Page
+from .render import event_fragment, fragment_key, render_page
+
+PARALLEL_MIN_PAGES = 300  # fewer pages than this render faster in one process
+PARALLEL_MIN_FILES = 500  # fewer files to parse than this parse faster in one process
+FRAGMENT_DEPTH = 2  # timeline years, actor, place and tag pages: where events are shown
+
+_JOB: tuple | None = None  # what the workers are to work on: inherited when they fork
+
+
+def can_fork() -> bool:
+    return (
+        (os.cpu_count() or 1) > 1
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1  # forking a threaded process is unsafe
+    )
+
+
+def _workers() -> int:
+    return min(os.cpu_count() or 1, 4)
+
+
+def _render_chunk(indices: list[int]) -> tuple[list[tuple[str, bytes | str]], dict, set]:
+    """Render some pages; with a staging folder, each page goes to a file there (named by
+    its index) and only that file's name comes back, so no process holds the whole site."""
+    env, pages, markdown, staging = _JOB  # type: ignore[misc]
+    markdown.added, markdown.used = {}, set()
+    out: list[tuple[str, bytes | str]] = []
+    for i in indices:
+        page = pages[i]
+        data = render_page(env, page.template, page.path, page.context)
+        if staging is None:
+            out.append((page.path, data))
+            continue
+        name = os.path.join(staging, page.path)  # as in output/: see ``output.move_in``
+        os.makedirs(os.path.dirname(name), exist_ok=True)
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o644)
+            fh.write(data)
+        out.append((page.path, name))
+    return out, markdown.added, markdown.used
+
+
+def fragment_variables(links, config) -> dict:
+    page = "x/" * FRAGMENT_DEPTH + routes.INDEX
+    return {"site": links.site, "config": config, "links": links, "page_path": page}
+
+
+def _fragment_chunk(indices: list[int]) -> list[tuple[int, str | None, dict | None]]:
+    env, links, config, events, need_html, need_rows = _JOB  # type: ignore[misc]
+    variables = fragment_variables(links, config)
+    out = []
+    for i in indices:
+        event = events[i]
+        html = None
+        if i in need_html:
+            html = event_fragment(env, links, event, FRAGMENT_DEPTH, variables)
+        parts = Rows.make(event, links.site, config) if i in need_rows else None
+        out.append((i, html, parts))
+    return out
+
+
+def prerender_fragments(
+    env, links: Links, config: Config, rows: Rows | None = None, workers: int = 0
+) -> int:
+    """Render the events' fragments (as pages at ``FRAGMENT_DEPTH`` show them) into
+    ``links.store`` in a process pool, before the pages are: each is then rendered once,
+    not once in each worker that renders a page showing it. The same workers make each
+    event's part of the exports missing from ``rows``. Returns how many events."""
+    global _JOB
+    site = links.site
+    keys = [fragment_key(e, links, FRAGMENT_DEPTH, True) for e in site.events]
+    need_html = {i for i, key in enumerate(keys) if key not in links.store}
+    need_rows: set[int] = set()
+    if rows is not None:
+        rows.begin(site, config)
+        need_rows = {i for i, e in enumerate(site.events) if not rows.has(e)}
+    todo = sorted(need_html | need_rows)
+    if not todo:
+        return 0
+    workers = workers or _workers()
+    size = max(16, min(512, len(todo) // (workers * 8)))
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    _JOB = (env, links, config, site.events, need_html, need_rows)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for out in pool.imap_unordered(_fragment_chunk, chunks):
+                for i, html, parts in out:
+                    if html is not None:
+                        links.store[keys[i]] = html
+                    if parts is not None and rows is not None:
+                        rows.put(site.events[i], parts)
+    finally:
+        _JOB = None
+    return len(todo)
+
+
+def _parse_chunk(items: list[tuple[str, str, str]]) -> list[tuple[str, Entry | None]]:
+    docs = DocumentCache()
+    return [(rel, docs.parse(kind, Path(file), rel, read_file)) for kind, file, rel in items]
+
+
+def prefetch_documents(config: Config, docs: DocumentCache, workers: int = 0) -> int:
+    """Parse the content files the cache does not know as they are on disk, in a process
+    pool, into the cache (so loading finds them there); only when there are many and it
+    is safe to fork. Returns how many files were parsed."""
+    global _JOB
+    root = config.root
+    todo: list[tuple[str, str, str]] = []
+    for kind, files in content_files(config.content).items():
+        for file, rel in zip(files, relative_paths(root, files), strict=True):
+            entry = docs.entries.get(rel)
+            if entry is not None:
+                try:
+                    if entry.stat == stat_key(file.stat()):
+                        continue
+                except OSError:
+                    continue
+            todo.append((kind, str(file), rel))
+    if len(todo) < PARALLEL_MIN_FILES or not can_fork():
+        return 0
+    workers = workers or _workers()
+    size = max(16, min(256, len(todo) // (workers * 8)))
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for out in pool.imap_unordered(_parse_chunk, chunks):
+            for rel, entry in out:
+                if entry is not None:
+                    docs.entries[rel] = entry
+                    docs.dirty = True
+    return len(todo)
+
+
+def render_pages(
+    env, pages: list[Page], markdown, parallel: bool = True, staging: str | None = None
+) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Render pages (in a process pool when there are many and it is safe to fork).
+
+    Returns (path → bytes, path → staged file): with ``staging``, pages rendered by the
+    pool are written to files in that folder rather than kept in memory."""
+    global _JOB
+    if parallel and len(pages) >= PARALLEL_MIN_PAGES and can_fork():
+        workers = _workers()
+        size = max(8, min(64, len(pages) // (workers * 8)))
+        chunks = [list(range(i, min(i + size, len(pages)))) for i in range(0, len(pages), size)]
+        _JOB = (env, pages, markdown, staging)
+        try:
+            ctx = multiprocessing.get_context("fork")
+            with ctx.Pool(workers) as pool:
+                files: dict[str, bytes] = {}
+                staged: dict[str, str] = {}
+                for out, added, used in pool.imap_unordered(_render_chunk, chunks):
+                    for path, data in out:
+                        if isinstance(data, str):
+                            staged[path] = data
+                        else:
+                            files[path] = data
+                    for key, value in added.items():
+                        markdown[key] = value
+                    markdown.used |= used
+                return files, staged
+        except Exception:
+            if staging is not None:  # render again in this process, where the error is raised
+                shutil.rmtree(staging)
+                os.mkdir(staging)
+        finally:
+            _JOB = None
+    return {p.path: render_page(env, p.template, p.path, p.context) for p in pages}, {}
