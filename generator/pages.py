@@ -36,6 +36,7 @@ class Links:
         self.fragments: dict = {}  # rendered pieces shared by pages, for this build only
         self.store: dict = {}  # event fragments by what they show, kept across builds
         self.shown: dict = {}  # (id(event), depth) -> (event, fragment), while these links serve
+        self.lines: dict = {}  # dossier lines by object, likewise (see ``dossier_fragment``)
 
     def actor(self, name: str) -> str:
         return routes.actor(self.site.actor_by_name[name].slug)

@@ -166,9 +166,9 @@ def _event_html(ctx, event, show_source: bool = True) -> Safe:
         # changed (an edit applied in place gives its dossier new ones)
         hit = links.shown.get((id(event), depth))
         if hit is None or hit[0] is not event:
-            html = Safe(event_fragment(ctx.environment, links, event, depth, ctx.get_all()))
+            html = event_fragment(ctx.environment, links, event, depth, ctx.get_all())
             hit = links.shown[(id(event), depth)] = (event, html)
-        return hit[1]
+        return Safe(hit[1])
     key = (id(event), depth, show_source)
     html = links.fragments.get(key)
     if html is None:
@@ -189,7 +189,10 @@ def _events_html(ctx, events, show_source: bool = True) -> Safe:
     parts = []
     for event in events:
         hit = shown.get((id(event), depth))
-        parts.append(hit[1] if hit is not None and hit[0] is event else _event_html(ctx, event))
+        if hit is None or hit[0] is not event:
+            _event_html(ctx, event)
+            hit = shown[(id(event), depth)]
+        parts.append(hit[1])
     return Safe("".join(parts))
 
 
@@ -202,12 +205,25 @@ def dossier_fragment(env, links, dossier, dated: bool, depth: int, variables) ->
     """A dossier's line in a list (the ``dossier_item`` macro) as pages at ``depth`` show
     it, from ``links.store`` (kept across builds) by what it shows. ``variables``: the
     template variables, or a function that gives them (only needed to render)."""
+    # by dossier object first: an edit applied in place gives it a new title and date
+    # objects (read again from the file), so the same ones mean the same line
+    slot = (id(dossier), depth, dated)
+    hit = links.lines.get(slot)
+    if (
+        hit is not None
+        and hit[0] is dossier
+        and hit[1] is dossier.title
+        and hit[2] is dossier.published
+        and hit[3] is dossier.slug
+    ):
+        return hit[4]
     key = _dossier_key(dossier, dated, depth)
     html = links.store.get(key)
     if html is None:
         variables = variables() if callable(variables) else variables
         macros = macros_module(env, links, depth, variables)
         html = links.store[key] = str(macros.dossier_item(dossier, dated))
+    links.lines[slot] = (dossier, dossier.title, dossier.published, dossier.slug, html)
     return html
 
 
