@@ -127,6 +127,22 @@ def collector_spared() -> Iterator[None]:
         gc.unfreeze()
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No collections at all while the site is read, assembled and planned: that makes
+    objects to keep, not garbage, and each full collection walked all of them for nothing
+    (at 10,000 dossiers, seven of them freed nothing and took a third of the time spent
+    reading and assembling). What was made is then spared (``spare``)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        spare()
+        if enabled:
+            gc.enable()
+
+
 def spare() -> None:
     """Spare what exists now from the collections of the rest of the build."""
     gc.freeze()
@@ -287,12 +303,15 @@ class Builder:
         return self._render(state, timer, trust_output, parallel, staging)
 
     def _assemble(self, timer: Timer) -> _State:
+        with collector_paused():
+            return self._read_and_plan(timer)
+
+    def _read_and_plan(self, timer: Timer) -> _State:
         config, cache = self.config, self.cache
         cache.documents.begin()
         timer.stage("load", prefetch_documents, config, cache.documents)
         site, problems = load_site(config, timer, cache.documents)
         cache.documents.prune()
-        spare()
         pages = timer.stage("plan", plan, site, config)
         env = self.environment()
         try:
