@@ -31,6 +31,7 @@ _JOB: tuple | None = None  # what the workers are to work on: inherited when the
 
 
 def can_fork() -> bool:
+    """More than one core, and forking is safe here."""
     return (
         (os.cpu_count() or 1) > 1
         and "fork" in multiprocessing.get_all_start_methods()
@@ -43,8 +44,9 @@ def _workers() -> int:
 
 
 def _render_chunk(indices: list[int]) -> tuple[list[tuple[str, bytes | str]], dict, set]:
-    """Render some pages; with a staging folder, each page goes to a file there (named by
-    its index) and only that file's name comes back, so no process holds the whole site."""
+    """Render some pages; with a staging folder, each page goes to a file there (at its
+    path in ``output/``) and only that file's name comes back, so no process holds the
+    whole site."""
     env, pages, markdown, staging = _JOB  # type: ignore[misc]
     markdown.added, markdown.used = {}, set()
     out: list[tuple[str, bytes | str]] = []
@@ -54,7 +56,7 @@ def _render_chunk(indices: list[int]) -> tuple[list[tuple[str, bytes | str]], di
         if staging is None:
             out.append((page.path, data))
             continue
-        name = os.path.join(staging, page.path)  # as in output/: see ``output.move_in``
+        name = os.path.join(staging, page.path)  # see ``output.move_in``
         os.makedirs(os.path.dirname(name), exist_ok=True)
         fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         with os.fdopen(fd, "wb") as fh:
