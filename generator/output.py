@@ -53,7 +53,10 @@ def move_in(
             raise ValueError(f"{source} is not where {rel} goes in {staging}")
     for rel, data in files.items():
         write_file(Path(staging) / rel, data)
-    os.chmod(staging, 0o755)  # made private by mkdtemp
+    probe = staging + ".mode"  # mkdtemp made it private: give it a new folder's mode
+    os.mkdir(probe)
+    os.chmod(staging, os.stat(probe).st_mode & 0o777)
+    os.rmdir(probe)
     if os.path.lexists(out):
         out.rmdir()
     os.rename(staging, out)

@@ -200,6 +200,9 @@ def test_pool_rendered_pages_are_staged_then_moved_into_place(tmp_path):
     }
     assert got == dict(expected)
     assert not list(root.glob(".dossier-staging-*"))
+    (tmp_path / "probe").mkdir()  # output/ came in whole from the staging folder: it has
+    mode = (tmp_path / "probe").stat().st_mode  # the mode of any new folder, not a private one
+    assert config.output.stat().st_mode == mode
 
     (root / "templates").mkdir(exist_ok=True)
     (root / "templates" / "dossier.html").write_text("{{ no_such_name.x }}")
