@@ -44,7 +44,7 @@ from .pool import (
     prerender_fragments,
     render_pages,
 )
-from .render import PACKAGE_TEMPLATES, dossier_fragment, event_fragment, make_environment
+from .render import PACKAGE_TEMPLATES, dossier_fragment, make_environment, shown_fragment
 from .search import SEARCH_DIR, index_search
 from .site import Site, assemble, patch_dossier
 
@@ -366,10 +366,7 @@ class Builder:
                 for dated in (True, False):
                     dossier_fragment(state.env, links, dossier, dated, FRAGMENT_DEPTH, variables)
             for event in state.site.events:  # and each event as those pages show it
-                links.shown[(id(event), FRAGMENT_DEPTH)] = (
-                    event,
-                    event_fragment(state.env, links, event, FRAGMENT_DEPTH, variables),
-                )
+                shown_fragment(state.env, links, event, FRAGMENT_DEPTH, variables)
             self.cache.fragments_dirty = self.cache.fragments_dirty or len(store) != size
 
     def _patch(self, last: _State, changed: Collection[Path], timer: Timer) -> _State | None:

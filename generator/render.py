@@ -153,6 +153,18 @@ def event_fragment(env: jinja2.Environment, links, event, depth: int, variables:
     return html
 
 
+def shown_fragment(env: jinja2.Environment, links, event, depth: int, variables) -> str:
+    """``event_fragment`` by event object first, for as long as these links serve: an event
+    object is never changed (an edit applied in place gives its dossier new ones).
+    ``variables``: as for ``dossier_fragment``."""
+    hit = links.shown.get((id(event), depth))
+    if hit is None or hit[0] is not event:
+        variables = variables() if callable(variables) else variables
+        html = event_fragment(env, links, event, depth, variables)
+        hit = links.shown[(id(event), depth)] = (event, html)
+    return hit[1]
+
+
 @jinja2.pass_context
 def _event_html(ctx, event, show_source: bool = True) -> Safe:
     """One event as the ``event_item`` macro renders it, rendered once for each page depth
@@ -162,13 +174,7 @@ def _event_html(ctx, event, show_source: bool = True) -> Safe:
     links = ctx["links"]
     depth = ctx["page_path"].count("/")
     if show_source:
-        # by event object, for as long as these links serve: an event object is never
-        # changed (an edit applied in place gives its dossier new ones)
-        hit = links.shown.get((id(event), depth))
-        if hit is None or hit[0] is not event:
-            html = event_fragment(ctx.environment, links, event, depth, ctx.get_all())
-            hit = links.shown[(id(event), depth)] = (event, html)
-        return Safe(hit[1])
+        return Safe(shown_fragment(ctx.environment, links, event, depth, ctx.get_all))
     key = (id(event), depth, show_source)
     html = links.fragments.get(key)
     if html is None:
@@ -183,17 +189,9 @@ def _events_html(ctx, events, show_source: bool = True) -> Safe:
     thousands, and one call for the run costs a fraction of one template call for each."""
     if not show_source:
         return Safe("".join(_event_html(ctx, e, False) for e in events))
-    links = ctx["links"]
+    env, links, variables = ctx.environment, ctx["links"], ctx.get_all
     depth = ctx["page_path"].count("/")
-    shown = links.shown
-    parts = []
-    for event in events:
-        hit = shown.get((id(event), depth))
-        if hit is None or hit[0] is not event:
-            _event_html(ctx, event)
-            hit = shown[(id(event), depth)]
-        parts.append(hit[1])
-    return Safe("".join(parts))
+    return Safe("".join(shown_fragment(env, links, e, depth, variables) for e in events))
 
 
 def _dossier_key(dossier, dated: bool, depth: int) -> tuple:
