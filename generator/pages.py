@@ -66,6 +66,11 @@ def tag_page(tag: str) -> str:
     return routes.tag(slugify(tag, "tag"))
 
 
+def period_counts(groups) -> Counter:
+    """Events of each (year, month or None), from ``site.group_by_period``'s groups."""
+    return Counter({(year, m): len(evs) for year, months in groups for m, evs in months})
+
+
 def year_counts(groups) -> list[tuple[int, int]]:
     """(year, events) from ``site.group_by_period``'s groups."""
     return [(year, sum(len(events) for _, events in months)) for year, months in groups]
@@ -157,9 +162,7 @@ def plan(
         key=lambda p: (-site.location_profiles[p.slug].mentions, name_key(p.name)),
     )
     groups = group_by_period(site.events)  # one pass over every event for the counts too
-    all_months = month_bars(
-        Counter({(y, m): len(evs) for y, months in groups for m, evs in months})
-    )
+    all_months = month_bars(period_counts(groups))
     add(
         routes.INDEX,
         "index.html",
@@ -188,7 +191,7 @@ def plan(
                 groups=[(year, months)],
                 year=year,
                 around=around,
-                months=month_bars(Counter({(year, m): len(evs) for m, evs in months})),
+                months=month_bars(period_counts([(year, months)])),
                 facets=event_facets(year_events),
                 undated=[],
             )
