@@ -71,7 +71,6 @@ class EventParts:
     tags: str
     start: str
     end: str
-    time: TimeParts | None
     permalink: str
     actors: list[tuple[str, str]]  # (name, href)
     locations: list[tuple[str, str]]
@@ -98,7 +97,6 @@ def _event_parts(ctx, event) -> EventParts:
         tags="|".join([*event.tags, *(dossier.tags if dossier else [])]),
         start=when.first_day().isoformat() if when else "",
         end=when.last_day().isoformat() if when else "",
-        time=time_parts(when) if when else None,
         permalink=relative(page, links.event(event)),
         actors=[(n, relative(page, routes.actor(slug))) for n, slug in actors],
         locations=[(n, relative(page, routes.location(slug))) for n, slug in places],
