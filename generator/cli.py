@@ -164,15 +164,27 @@ def cmd_extract(args) -> int:
     return EXIT_OK
 
 
+def stack_dumps_on_request() -> None:
+    """``kill -USR1 <pid>`` prints every thread's stack to stderr: for a long-running
+    ``watch`` or ``serve`` that seems stuck."""
+    import faulthandler
+    import signal
+
+    if hasattr(signal, "SIGUSR1"):
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
+
+
 def cmd_watch(args) -> int:
     from .watch import watch
 
+    stack_dumps_on_request()
     return watch(load_config(args.root), ingest=not args.no_ingest)
 
 
 def cmd_serve(args) -> int:
     from .serve import serve
 
+    stack_dumps_on_request()
     return serve(load_config(args.root), host=args.host, port=args.port, ingest=not args.no_ingest)
 
 

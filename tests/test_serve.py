@@ -54,8 +54,14 @@ def server(tmp_path: Path):
     try:
         proc.wait(WAIT)
     except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGUSR1)  # every thread's stack into the log, then stop it
+        time.sleep(1)
         proc.kill()
-        raise
+        proc.wait()
+        log.close()
+        raise AssertionError(
+            "serve did not stop on Ctrl-C:\n" + (tmp_path / "serve.log").read_text(errors="replace")
+        ) from None
     finally:
         log.close()
     assert proc.returncode == 0, (tmp_path / "serve.log").read_text(errors="replace")
