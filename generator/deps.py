@@ -36,7 +36,7 @@ import jinja2
 from jinja2 import meta
 
 from .cache import digest
-from .site import Site, neighbours
+from .site import Site, event_years, neighbours
 
 MACROS = "_macros.html"
 FRAGMENT_GLOBALS = re.compile(r"\b(?:events?_html|dossiers?_html)\b")
@@ -183,7 +183,7 @@ def around_token(year: int) -> str:
 def around_values(site: Site) -> dict[str, str]:
     """The value of ``around:<year>`` for each year with events: the years before and
     after it, which its timeline page links."""
-    years = sorted({e.date.year for e in site.events if e.date})
+    years = event_years(site.events)
     return {
         around_token(y): digest(repr(pair))
         for y, pair in zip(years, neighbours(years), strict=True)

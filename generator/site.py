@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 from .dates import When
 from .errors import Problems
@@ -369,16 +370,37 @@ def _top(counter: Counter, lookup) -> list:
     return [(lookup[name], count) for name, count in ranked]
 
 
+def _runs(events: list[Event], key) -> Iterator[tuple[Any, int, int]]:
+    """(key, start, end) of each run of events with one ``key`` value: ``events`` in
+    timeline order (as ``site.events`` is kept) and ``key`` a prefix of that order, so each
+    run is found by bisection, not by reading every event (this runs for every edit)."""
+    start = 0
+    while start < len(events):
+        value = key(events[start])
+        end = bisect.bisect_right(events, value, lo=start, key=key)
+        yield value, start, end
+        start = end
+
+
+def _year_month(event: Event) -> tuple[int, int]:
+    when: When = event.date  # type: ignore[assignment]
+    return when.year, when.month or 13  # year-only events after December, as they sort
+
+
 def group_by_period(events: list[Event]) -> list[tuple[int, list[tuple[int | None, list[Event]]]]]:
-    """[(year, [(month or None, events)])] in timeline order; None = only the year is known."""
-    years: dict[int, dict[int | None, list[Event]]] = {}
-    for event in events:
-        when: When = event.date  # type: ignore[assignment]
-        years.setdefault(when.year, {}).setdefault(when.month, []).append(event)
-    return [
-        (year, sorted(months.items(), key=lambda kv: kv[0] or 13))
-        for year, months in sorted(years.items())
-    ]
+    """[(year, [(month or None, events)])] of events in timeline order (``site.events``);
+    None = only the year is known."""
+    years: list[tuple[int, list[tuple[int | None, list[Event]]]]] = []
+    for (year, month), start, end in _runs(events, _year_month):
+        if not years or years[-1][0] != year:
+            years.append((year, []))
+        years[-1][1].append((None if month == 13 else month, events[start:end]))
+    return years
+
+
+def event_years(events: list[Event]) -> list[int]:
+    """The years of events in timeline order (``site.events``), each once, in order."""
+    return [year for year, _, _ in _runs(events, lambda e: e.date.year)]
 
 
 def neighbours(years: list[int]) -> list[tuple[int | None, int | None]]:

@@ -64,3 +64,29 @@ def test_strip_bars_with_year_only_and_month_events_in_one_year():
     bars = month_counts(events)  # a year-only date spans the year: the axis covers it
     assert bars[0] == (2024, 1, 0) and bars[2] == (2024, 3, 2) and bars[4] == (2024, 5, 1)
     assert len(bars) == 13 and bars[-1] == (2024, None, 1)
+
+
+def test_grouping_by_period_by_bisection_matches_reading_every_event(tmp_path):
+    """``group_by_period`` and ``event_years`` jump through the events in timeline order;
+    on a generated site with every precision they give what reading each event gives."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from make_site import make_site
+
+    from generator.site import event_years, group_by_period
+
+    make_site(tmp_path / "big", 300)
+    site, _ = collect(load_config(tmp_path / "big"))
+    years: dict = {}
+    for e in site.events:
+        years.setdefault(e.date.year, {}).setdefault(e.date.month, []).append(e)
+    expected = [
+        (year, sorted(months.items(), key=lambda kv: kv[0] or 13))
+        for year, months in sorted(years.items())
+    ]
+    assert group_by_period(site.events) == expected
+    assert event_years(site.events) == sorted(years)
+    assert any(m is None for _, months in expected for m, _ in months)  # year-only events too
+    assert len(expected) > 3
