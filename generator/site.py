@@ -506,34 +506,47 @@ def patch_dossier(site: Site, new: Dossier, problems: Problems) -> Patched | Non
             _bump(tally.place_actors[place], d.actors, sign)
             _bump(tally.place_places[place], (x for x in d.locations if x != place), sign)
 
-    # the dossier object stays (pages and lists hold it); what it holds is the edit's
+    # each list of the site is in an order (``_dossier_order``, ``event_order``): the
+    # dossier and its events leave their places while their old keys still find them,
+    # and come back at their new places, without reading every dossier and event
+    by_slug = site.dossier_by_slug
+
+    def order(e: Event) -> tuple:
+        return event_order(e, by_slug)
+
+    old_events = list(old.events)
+    for event in old_events:
+        if event.date:
+            at = bisect.bisect_left(site.events, order(event), key=order)
+            while site.events[at] is not event:
+                at += 1
+            del site.events[at]
     at = next(i for i, d in enumerate(site.dossiers) if d is old)
     del site.dossiers[at]
+    had_quotes, had_tags = bool(old.quotes), bool(old.tags)
+    # the dossier object stays (pages and lists hold it); what it holds is the edit's
     for f in fields(Dossier):
         setattr(old, f.name, getattr(new, f.name))
     bisect.insort(site.dossiers, old, key=_dossier_order)
     dossier = old
-
-    by_slug = site.dossier_by_slug
-    dated = [e for e in site.events if e.dossier != slug]
     for event in dossier.events:
         if event.date:
-            bisect.insort(dated, event, key=lambda e: event_order(e, by_slug))
-    site.events[:] = dated
-    hand_undated = [e for e in site.undated if e.dossier is None]
-    site.undated[:] = [e for d in site.dossiers for e in d.events if not e.date] + hand_undated
-    site.quotes[:] = [q for d in site.dossiers for q in d.quotes]
-    tags: dict[str, list[Dossier]] = defaultdict(list)
-    for d in site.dossiers:
-        for tag in d.tags:
-            tags[tag].append(d)
-    done.listed = done.listed or bool(site.tags) != bool(tags)
-    site.tags.clear()
-    site.tags.update(sorted(tags.items(), key=lambda kv: name_key(kv[0])))
+            bisect.insort(site.events, event, key=order)
+    if any(not e.date for e in (*old_events, *dossier.events)):
+        hand_undated = [e for e in site.undated if e.dossier is None]
+        site.undated[:] = [e for d in site.dossiers for e in d.events if not e.date] + hand_undated
+    if had_quotes or dossier.quotes:
+        site.quotes[:] = [q for d in site.dossiers for q in d.quotes]
+    if had_tags or dossier.tags:
+        tags: dict[str, list[Dossier]] = defaultdict(list)
+        for d in site.dossiers:
+            for tag in d.tags:
+                tags[tag].append(d)
+        done.listed = done.listed or bool(site.tags) != bool(tags)
+        site.tags.clear()
+        site.tags.update(sorted(tags.items(), key=lambda kv: name_key(kv[0])))
 
-    dossier_at = {id(d): i for i, d in enumerate(site.dossiers)}
-    event_at = {id(e): i for i, e in enumerate(site.events)}
-    quote_at = {id(q): i for i, q in enumerate(site.quotes)}
+    quote_at: dict[int, int] = {}
 
     def refresh(prof: Profile, name: str, kind: str) -> None:
         names = "actors" if kind == "actor" else "locations"
@@ -542,17 +555,20 @@ def patch_dossier(site: Site, new: Dossier, problems: Problems) -> Patched | Non
         prof.events = [e for e in prof.events if e.dossier != slug]
         prof.mentions -= gone
         if name in getattr(dossier, names):
-            prof.dossiers.append(dossier)
+            bisect.insort(prof.dossiers, dossier, key=_dossier_order)
             prof.mentions += 1
-            prof.dossiers.sort(key=lambda d: dossier_at[id(d)])
-        prof.events += [e for e in dossier.events if e.date and name in getattr(e, names)]
-        prof.events.sort(key=lambda e: event_at[id(e)])
+        for event in dossier.events:
+            if event.date and name in getattr(event, names):
+                bisect.insort(prof.events, event, key=order)
         if kind == "actor":
             quotes = [q for q in prof.quotes if q.dossier != slug]
             prof.mentions -= len(prof.quotes) - len(quotes)
             mine = [q for q in dossier.quotes if q.speaker == name]
             prof.mentions += len(mine)
-            prof.quotes = sorted(quotes + mine, key=lambda q: quote_at[id(q)])
+            if mine or len(quotes) != len(prof.quotes):
+                if not quote_at:
+                    quote_at.update((id(q), i) for i, q in enumerate(site.quotes))
+                prof.quotes = sorted(quotes + mine, key=lambda q: quote_at[id(q)])
             prof.actors = _top(tally.pair_actors[name], site.actor_by_name)
             prof.locations = _top(tally.actor_places[name], site.location_by_name)
         else:

@@ -509,3 +509,71 @@ def test_year_pages_link_their_neighbours_after_a_year_appears(site: Path, tmp_p
     page_2025 = (out / "2025" / "index.html").read_text()
     assert 'href="../../timeline/2023/index.html" data-keep-filter>← 2023' in page_2025
     assert tree(site / "output") == clean_build(site, tmp_path)
+
+
+def _site_lists(site) -> dict:
+    """Everything a site keeps in order, by names that survive a new assembly."""
+
+    def profile(p) -> tuple:
+        return (
+            p.mentions,
+            [(e.dossier, e.id) for e in p.events],
+            [d.slug for d in p.dossiers],
+            [(q.dossier, q.text) for q in p.quotes],
+            [(a.slug, n) for a, n in p.actors],
+            [(x.slug, n) for x, n in p.locations],
+        )
+
+    return {
+        "dossiers": [d.slug for d in site.dossiers],
+        "events": [(e.dossier, e.id) for e in site.events],
+        "undated": [(e.dossier, e.id) for e in site.undated],
+        "quotes": [(q.dossier, q.text, q.speaker) for q in site.quotes],
+        "tags": {t: [d.slug for d in ds] for t, ds in site.tags.items()},
+        "actors": {slug: profile(p) for slug, p in site.actor_profiles.items()},
+        "places": {slug: profile(p) for slug, p in site.location_profiles.items()},
+    }
+
+
+def _quote_edit(rnd: random.Random, victim: Path) -> str:
+    """Drop a dossier's quote, or give it one by its first actor."""
+    text = victim.read_text()
+    if "\nquotes:\n" in text:
+        text = re.sub(r"\nquotes:\n(?:  .*\n)+", "\n", text, count=1)
+    else:
+        first = re.search(r'(?m)^actors: \["([^"]+)"', text)
+        speaker = first.group(1) if first else "Nobody"
+        quote = f'quotes:\n  - speaker: "{speaker}"\n    text: "{rnd.choice(WORDS)} now"\n'
+        text = re.sub(r"(?m)^events:\n", quote + "events:\n", text, count=1)
+    victim.write_text(text)
+    return f"quote in {victim.name}"
+
+
+def test_patched_site_keeps_every_list_as_assembly_makes_it(tmp_path: Path):
+    """Front-matter edits applied in place (``site.patch_dossier``: events, dossiers and
+    profile entries moved by bisection, not re-sorted) leave every list of the site as a
+    fresh assembly of the edited files orders it, on a generated site with tags, quotes,
+    year-only events and dossiers that move when their publication date changes."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from make_site import make_site
+
+    from generator.build import collect
+
+    root = tmp_path / "big"
+    make_site(root, 120)
+    config = load_config(root)
+    builder = Builder(config)
+    builder.build(search=False)
+    rnd = random.Random(11)
+    dossiers = sorted((root / "content" / "dossiers").glob("*.md"))
+    kinds = ["date", "title", "tags", "published", "event text", "quote"]
+    for step in range(30):
+        victim = rnd.choice(dossiers)
+        kind = kinds[step % len(kinds)]
+        what = _quote_edit(rnd, victim) if kind == "quote" else front_matter_edit(rnd, victim, kind)
+        result = builder.build(search=False, changed={victim})
+        assert "templates" not in result.timings, what  # patched, not assembled again
+        fresh, _ = collect(config)
+        assert _site_lists(builder._last.site) == _site_lists(fresh), (step, what)
