@@ -330,9 +330,10 @@ class Builder:
         common = digest(repr((code_digest(), config, split)))
 
         def all_deps() -> None:
+            shared: dict = {}
             for page in pages:
                 page.deps = deps.deps_for(
-                    page.template, page.context, site, page.template in packaged
+                    page.template, page.context, site, page.template in packaged, shared
                 )
 
         timer.stage("deps", all_deps)
@@ -453,9 +454,10 @@ class Builder:
             fresh = [p for p in pages if id(p) not in reused]
 
             def fresh_deps() -> None:
+                shared: dict = {}
                 for page in fresh:
                     page.deps = deps.deps_for(
-                        page.template, page.context, site, page.template in last.packaged
+                        page.template, page.context, site, page.template in last.packaged, shared
                     )
 
             timer.stage("deps", fresh_deps)

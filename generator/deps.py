@@ -106,9 +106,13 @@ def _profile(entity, kind: str, profile, site: Site) -> set[str]:
     return out
 
 
-def deps_for(template: str, context: dict, site: Site, packaged: bool = True) -> set[str]:
+def deps_for(
+    template: str, context: dict, site: Site, packaged: bool = True, shared: dict | None = None
+) -> set[str]:
     """The dependency tokens of one page, read from what its context holds; ``packaged``:
-    the page's template and all it uses are the packaged ones (not the site's own)."""
+    the page's template and all it uses are the packaged ones (not the site's own).
+    ``shared``: kept between the pages of one planning, so an actor's page and feed read
+    its (long) profile once; the sets returned are not to be changed."""
     known = KNOWN.get(template)
     if known is None or not packaged or set(context) - COMMON - known:
         return {EVERYTHING}
@@ -125,9 +129,15 @@ def deps_for(template: str, context: dict, site: Site, packaged: bool = True) ->
         _events(d.events, site, out)
         return out
     if template in ("actor.html", "actor_feed.xml"):
-        out = _profile(context["actor"], "actor", context["profile"], site)
+        profile = context["profile"]
+        hit = shared.get(id(profile)) if shared is not None else None
+        if hit is None or hit[0] is not profile:
+            hit = (profile, _profile(context["actor"], "actor", profile, site))
+            if shared is not None:
+                shared[id(profile)] = hit
+        out = hit[1]
         if template == "actor.html" and context["actor"].path:
-            out.add(f"body:{context['actor'].path}")
+            out = out | {f"body:{context['actor'].path}"}
         return out
     if template == "location.html":
         out = _profile(context["place"], "location", context["profile"], site)

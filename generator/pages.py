@@ -247,7 +247,7 @@ def plan(
                 "actor.html",
                 actor=actor,
                 profile=profile,
-                months=month_counts(profile.events),
+                months=month_bars(period_counts(group_by_period(profile.events))),
             )
         if not keep(routes.actor_feed(actor.slug)):
             add(routes.actor_feed(actor.slug), "actor_feed.xml", actor=actor, profile=profile)
@@ -260,7 +260,7 @@ def plan(
             "location.html",
             place=place,
             profile=profile,
-            months=month_counts(profile.events),
+            months=month_bars(period_counts(group_by_period(profile.events))),
         )
     add(routes.DOSSIERS, "dossiers.html")
     for dossier in site.dossiers:
