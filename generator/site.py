@@ -518,8 +518,10 @@ def patch_dossier(site: Site, new: Dossier, problems: Problems) -> Patched | Non
     for event in old_events:
         if event.date:
             at = bisect.bisect_left(site.events, order(event), key=order)
-            while site.events[at] is not event:
+            while at < len(site.events) and site.events[at] is not event:
                 at += 1
+            if at == len(site.events):
+                return None  # not where its order puts it: assemble the site afresh
             del site.events[at]
     at = next(i for i, d in enumerate(site.dossiers) if d is old)
     del site.dossiers[at]
