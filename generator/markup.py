@@ -180,6 +180,14 @@ class _QuickInline(InlineProcessor):
     only ever replaces text, so a string a text lacks is lacking in every piece of it too.
     Same output as the stock pass (a test compares them)."""
 
+    @staticmethod
+    def fits() -> bool:
+        """This Python-Markdown has the internals the pass builds on (else: the stock one)."""
+        return all(
+            hasattr(InlineProcessor, name)
+            for name in ("_InlineProcessor__handleInline", "_InlineProcessor__applyPattern")
+        ) and hasattr(markdown.util.Registry(), "_priority")
+
     def run(self, tree, ancestors=None):
         self._patterns = list(self.inlinePatterns)
         names = [item.name for item in self.inlinePatterns._priority]
@@ -226,7 +234,8 @@ class Markup:
     @staticmethod
     def _parser() -> markdown.Markdown:
         md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
-        md.treeprocessors.register(_QuickInline(md), "inline", 20)
+        if _QuickInline.fits():
+            md.treeprocessors.register(_QuickInline(md), "inline", 20)
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_Sanitise(md), "sanitise", 0)
