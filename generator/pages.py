@@ -82,8 +82,9 @@ MAX_MONTH_BARS = 36
 def month_counts(events: list[Event]) -> list[tuple[int, int | None, int]]:
     """Bars for the overview strip: (year, month or None, events), one per period, empty
     periods included so the strip is a true time axis. Months when the events span three
-    years or less, else years. An event known only to its year counts in the year's bar."""
-    return month_bars(Counter((w.year, w.month) for w in (e.date for e in events) if w))
+    years or less, else years. An event known only to its year counts in the year's bar.
+    ``events``: dated, in timeline order (as ``site.events`` and profiles keep them)."""
+    return month_bars(period_counts(group_by_period(events)))
 
 
 def month_bars(counts: Counter) -> list[tuple[int, int | None, int]]:
@@ -247,7 +248,7 @@ def plan(
                 "actor.html",
                 actor=actor,
                 profile=profile,
-                months=month_bars(period_counts(group_by_period(profile.events))),
+                months=month_counts(profile.events),
             )
         if not keep(routes.actor_feed(actor.slug)):
             add(routes.actor_feed(actor.slug), "actor_feed.xml", actor=actor, profile=profile)
@@ -260,7 +261,7 @@ def plan(
             "location.html",
             place=place,
             profile=profile,
-            months=month_bars(period_counts(group_by_period(profile.events))),
+            months=month_counts(profile.events),
         )
     add(routes.DOSSIERS, "dossiers.html")
     for dossier in site.dossiers:
