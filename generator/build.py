@@ -408,7 +408,8 @@ class Builder:
         changed_tokens = {deps.EVERYTHING}
         edited = [(rel, entry) for rel, entry in updates if entry.graph != last.graphs[rel]]
         if edited:
-            patched = timer.stage("assemble", self._patch_dossiers, site, edited)
+            links = last.pages[0].context.get("links") if last.pages else None
+            patched = timer.stage("assemble", self._patch_dossiers, site, edited, links)
             if patched is None:
                 return None
             done, listed = patched
@@ -467,10 +468,11 @@ class Builder:
         last.touched = changed_tokens
         return last
 
-    def _patch_dossiers(self, site: Site, edited: list) -> tuple[set[str], bool] | None:
+    def _patch_dossiers(self, site: Site, edited: list, links) -> tuple[set[str], bool] | None:
         """Apply edited dossiers to the site in place; the paths of the pages that show
         what changed (to be planned again) and whether the list of dossiers shows a change;
-        None when the site must be assembled."""
+        None when the site must be assembled. ``links``: the last build's, whose long
+        lists in pieces (``Chunks``) must forget the dossiers changed in place."""
         dirty: set[str] = set()
         listed = False
         for _, entry in edited:
@@ -480,6 +482,9 @@ class Builder:
             if done is None:
                 return None
             listed = listed or done.listed
+            if isinstance(links, Links):
+                for slug in done.dossiers:
+                    links.chunks.forget(site.dossier_by_slug[slug])
             for name in done.actors:
                 slug = site.actor_by_name[name].slug
                 dirty |= {routes.actor(slug), routes.actor_feed(slug)}
@@ -541,6 +546,7 @@ class Builder:
         links = pages[0].context.get("links") if pages else None
         if isinstance(links, Links):
             links.fragments = {}  # keyed by object identity: for one build only
+            links.chunks.next_build()
             store = cache.fragments(templates.get("_macros.html", "?"))
             if pages and len(todo) == len(pages):
                 store.clear()  # a full render: keep only what this site shows

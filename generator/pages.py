@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from . import routes
+from .chunks import Chunks
 from .config import Config
 from .model import Event
 from .names import name_key, slugify
@@ -37,6 +38,7 @@ class Links:
         self.store: dict = {}  # event fragments by what they show, kept across builds
         self.shown: dict = {}  # (id(event), depth) -> (event, fragment), while these links serve
         self.lines: dict = {}  # dossier lines by object, likewise (see ``dossier_fragment``)
+        self.chunks = Chunks()  # long lists of those, in pieces, likewise
 
     def actor(self, name: str) -> str:
         return routes.actor(self.site.actor_by_name[name].slug)

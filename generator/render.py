@@ -189,7 +189,30 @@ def _events_html(ctx, events, show_source: bool = True) -> Safe:
         return Safe("".join(_event_html(ctx, e, False) for e in events))
     env, links, variables = ctx.environment, ctx["links"], ctx.get_all
     depth = ctx["page_path"].count("/")
-    return Safe("".join(shown_fragment(env, links, e, depth, variables) for e in events))
+
+    def make(event) -> str:
+        return shown_fragment(env, links, event, depth, variables)
+
+    return Safe(links.chunks.join(events, ("event", depth), make))
+
+
+@jinja2.pass_context
+def _quotes_html(ctx, quotes) -> Safe:
+    """Quotes as the ``quote_item`` macro renders each, kept by quote object while these
+    links serve (an edit gives its dossier's quotes new ones): the most quoted actors have
+    hundreds."""
+    env, links, variables = ctx.environment, ctx["links"], ctx.get_all
+    depth = ctx["page_path"].count("/")
+
+    def make(quote) -> str:
+        slot = (id(quote), depth, "quote")
+        hit = links.shown.get(slot)
+        if hit is None or hit[0] is not quote:
+            macros = macros_module(env, links, depth, variables())
+            hit = links.shown[slot] = (quote, str(macros.quote_item(quote)))
+        return hit[1]
+
+    return Safe(links.chunks.join(quotes, ("quote", depth), make))
 
 
 def _dossier_key(dossier, dated: bool, depth: int) -> tuple:
@@ -236,7 +259,11 @@ def _dossiers_html(ctx, dossiers, dated: bool = True) -> Safe:
     """A run of dossier lines, as ``dossier_html`` renders each, joined."""
     depth = ctx["page_path"].count("/")
     env, links, variables = ctx.environment, ctx["links"], ctx.get_all
-    return Safe("".join(dossier_fragment(env, links, d, dated, depth, variables) for d in dossiers))
+
+    def make(dossier) -> str:
+        return dossier_fragment(env, links, dossier, dated, depth, variables)
+
+    return Safe(links.chunks.join(dossiers, ("dossier", depth, dated), make))
 
 
 def make_environment(template_dirs: list[Path], markup: Markup) -> jinja2.Environment:
@@ -270,6 +297,7 @@ def make_environment(template_dirs: list[Path], markup: Markup) -> jinja2.Enviro
     env.globals["time_parts"] = time_parts
     env.globals["events_html"] = _events_html
     env.globals["dossiers_html"] = _dossiers_html
+    env.globals["quotes_html"] = _quotes_html
     env.globals["routes"] = routes
     env.globals["month_name"] = month_name
     return env

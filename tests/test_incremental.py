@@ -10,11 +10,20 @@ from pathlib import Path
 
 import pytest
 
+from generator import chunks
 from generator.build import Builder, build, render_site
 from generator.config import load_config
 from generator.errors import DossierError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
+
+
+@pytest.fixture(autouse=True)
+def long_lists_in_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fixture's lists are short: keep even those in pieces (``generator.chunks``), as
+    the big sites' lists are, so that every edit here goes through the pieces too."""
+    monkeypatch.setattr(chunks, "SHORT", 2)
+    monkeypatch.setattr(chunks, "PERIOD", 3)
 
 
 @pytest.fixture

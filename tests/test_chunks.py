@@ -1,0 +1,80 @@
+"""Long runs joined from kept pieces give what a plain join gives, after any edit."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from generator import chunks
+from generator.chunks import Chunks
+
+
+class Item:
+    def __init__(self, text: str):
+        self.text = text
+
+
+@pytest.fixture(autouse=True)
+def small(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chunks, "SHORT", 4)
+    monkeypatch.setattr(chunks, "PERIOD", 5)
+
+
+@pytest.mark.parametrize("sep", ["", ",\n"])
+def test_random_edits_join_as_plain_join_and_reuse_pieces(sep: str):
+    rnd = random.Random(3)
+    items = [Item(f"<{i}>") for i in range(400)]
+    store = Chunks()
+    made = []
+
+    def make(item: Item) -> str:
+        made.append(item)
+        return item.text
+
+    for step in range(60):
+        made.clear()
+        roll = rnd.random()
+        if roll < 0.4:
+            items.insert(rnd.randrange(len(items) + 1), Item(f"[new {step}]"))
+        elif roll < 0.7 and len(items) > 5:
+            del items[rnd.randrange(len(items))]
+        elif roll < 0.85:
+            i, j = rnd.randrange(len(items)), rnd.randrange(len(items))
+            items[i], items[j] = items[j], items[i]
+        assert store.join(items, "k", make, sep) == sep.join(i.text for i in items)
+        store.next_build()
+        if step:
+            assert len(made) < 40, step  # one edit: the pieces around it, not all 400
+
+
+def test_short_runs_keep_nothing():
+    store = Chunks()
+    assert store.join([Item("a"), Item("b")], "k", lambda i: i.text) == "ab"
+    assert not store.pieces and store.size == 0
+
+
+def test_forget_an_item_changed_in_place():
+    items = [Item(str(i)) for i in range(50)]
+    store = Chunks()
+    store.join(items, "k", lambda i: i.text)
+    items[7].text = "seven"
+    assert "seven" not in store.join(items, "k", lambda i: i.text)  # kept by identity
+    store.forget(items[7])
+    assert store.join(items, "k", lambda i: i.text) == "".join(i.text for i in items)
+    assert store.size == sum(len(text) for _, text, _ in store.pieces.values())
+
+
+def test_past_the_limit_unused_pieces_go(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(chunks, "LIMIT", 10)
+    first = [Item("x" * 3) for _ in range(40)]
+    second = [Item("y") for _ in range(40)]
+    store = Chunks()
+    store.join(first, "k", lambda i: i.text)
+    store.next_build()
+    store.join(second, "k", lambda i: i.text)
+    store.next_build()  # over the limit: the first list's pieces were not used last build
+    assert store.size == 40
+    assert all(item in second for run, _, _ in store.pieces.values() for item in run)
+    assert all(len(keys) for keys in store.by_item.values())
+    assert set(store.by_item) == {id(i) for i in second}
