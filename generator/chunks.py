@@ -11,6 +11,8 @@ change in place ``forget`` them when they do.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from itertools import compress, count, repeat
+from operator import mod, not_
 
 PERIOD = 61  # items a piece holds, on average
 SHORT = 256  # shorter runs are joined directly: keeping their pieces would not pay
@@ -32,28 +34,49 @@ class Chunks:
         settings apart)."""
         if len(items) < SHORT:
             return sep.join(map(make, items))
-        ids = list(map(id, items))
-        cuts = [i + 1 for i, n in enumerate(ids) if n % PERIOD == 0]
-        if not cuts or cuts[-1] != len(ids):
-            cuts.append(len(ids))
-        pieces, by_item, build = self.pieces, self.by_item, self.build
+        return sep.join(self._pieces(items, kind, make, sep, False))
+
+    def join_bytes(
+        self, items: Sequence, kind: Hashable, make: Callable[[object], str], sep: str = ""
+    ) -> bytes:
+        """``join``, encoded as UTF-8: pieces are kept encoded, so a file of many megabytes
+        is one copy of bytes, not a join and an encoding of its whole text."""
+        if len(items) < SHORT:
+            return sep.join(map(make, items)).encode()
+        return sep.encode().join(self._pieces(items, kind, make, sep, True))
+
+    def _pieces(
+        self, items: Sequence, kind: Hashable, make: Callable[[object], str], sep: str, raw: bool
+    ) -> list:
+        ids = tuple(map(id, items))
+        # the positions just after each item on a boundary (C-level iterators: this runs
+        # over every item of every long list an edit touches)
+        ends = list(compress(count(1), map(not_, map(mod, ids, repeat(PERIOD)))))
+        if not ends or ends[-1] != len(ids):
+            ends.append(len(ids))
+        pieces, build = self.pieces, self.build
         out = []
         start = 0
-        for end in cuts:
-            key = (kind, *ids[start:end])
+        for end in ends:
+            key = (kind, raw, ids[start:end])
             hit = pieces.get(key)
             if hit is None:
-                run = tuple(items[start:end])
-                text = sep.join(map(make, run))
-                self.size += len(text)
-                for n in ids[start:end]:
-                    by_item.setdefault(n, set()).add(key)
-            else:
-                run, text = hit[0], hit[1]
-            pieces[key] = (run, text, build)
-            out.append(text)
+                hit = self._make(key, tuple(items[start:end]), make, sep, raw)
+            elif hit[2] != build:
+                hit = pieces[key] = (hit[0], hit[1], build)
+            out.append(hit[1])
             start = end
-        return sep.join(out)
+        return out
+
+    def _make(
+        self, key: tuple, run: tuple, make: Callable[[object], str], sep: str, raw: bool
+    ) -> tuple:
+        text = sep.join(map(make, run))
+        hit = self.pieces[key] = (run, text.encode() if raw else text, self.build)
+        self.size += len(hit[1])
+        for n in key[2]:
+            self.by_item.setdefault(n, set()).add(key)
+        return hit
 
     def forget(self, item: object) -> None:
         """``item`` changed in place: the pieces that show it are made again."""

@@ -11,6 +11,7 @@ import io
 import json
 
 from . import routes
+from .chunks import Chunks
 from .config import Config
 from .dates import Point
 from .model import Event
@@ -33,7 +34,7 @@ _EVENTS = "\0events\0"  # stands for the events in the JSON text until they are 
 
 def timeline_json(site: Site, config: Config, rows: Rows | None = None) -> bytes:
     rows = rows if rows is not None else Rows()
-    events = rows.column(site.events, "json", site, config)
+    events = rows.joined(site.events, "json", site, config, ",\n")
     data = {
         "title": {
             "text": {
@@ -44,9 +45,10 @@ def timeline_json(site: Site, config: Config, rows: Rows | None = None) -> bytes
         "events": [_EVENTS] if events else [],
     }
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    if events:
-        text = text.replace(f"  {json.dumps(_EVENTS, ensure_ascii=False)}", ",\n".join(events), 1)
-    return text.encode()
+    if not events:
+        return text.encode()
+    head, tail = text.split(f"  {json.dumps(_EVENTS, ensure_ascii=False)}", 1)
+    return b"".join((head.encode(), events, tail.encode()))
 
 
 def _json_item(e: Event, site: Site, config: Config | None) -> str:
@@ -127,9 +129,8 @@ def _csv_line(values: list[str]) -> str:
 
 def events_csv(site: Site, rows: Rows | None = None) -> bytes:
     rows = rows if rows is not None else Rows()
-    lines = [_csv_line(CSV_HEADER)]
-    lines += rows.column(site.events + site.undated, "csv", site, None)
-    return "".join(lines).encode("utf-8")
+    lines = rows.joined(site.events + site.undated, "csv", site, None)
+    return b"".join((_csv_line(CSV_HEADER).encode(), lines))
 
 
 def _csv_row(e: Event, site: Site, config: Config | None) -> str:
@@ -195,10 +196,8 @@ def events_ics(site: Site, config: Config, rows: Rows | None = None) -> bytes:
         "CALSCALE:GREGORIAN",
         f"X-WR-CALNAME:{_ics_text(config.title)}",
     ]
-    parts = [_ics_lines(head)]
-    parts += rows.column(site.events, "ics", site, config)
-    parts.append(_ics_lines(["END:VCALENDAR"]))
-    return "".join(parts).encode("utf-8")
+    events = rows.joined(site.events, "ics", site, config)
+    return b"".join((_ics_lines(head).encode(), events, _ics_lines(["END:VCALENDAR"]).encode()))
 
 
 def _ics_event(e: Event, site: Site, config: Config) -> str:
@@ -228,25 +227,29 @@ class Rows:
     """Each event's part of each export, kept across builds. Assembling makes new event
     objects and an edit applied in place (``site.patch_dossier``) gives the edited
     dossier new ones, so a part stays good while its event is the same object and the
-    site-wide settings it shows (the timeline split, the base URL) are the same."""
+    site-wide settings it shows (the timeline split, the base URL) are the same. A file's
+    parts are joined from pieces kept the same way (``Chunks``): an edit re-joins a few."""
 
     MAKERS = {"json": _json_item, "csv": _csv_row, "ics": _ics_event}
 
     def __init__(self):
         self.settings: tuple | None = None
         self.parts: dict[int, tuple[Event, dict[str, str]]] = {}
-        self.seen: dict[int, tuple[Event, dict[str, str]]] = {}
+        self.chunks = Chunks()
 
     def begin(self, site: Site, config: Config) -> None:
         settings = (len(site.events) > config.timeline_split, config.base_url, config.title)
         if settings != self.settings:
             self.parts = {}
+            self.chunks = Chunks()
             self.settings = settings
-        self.seen = {}
+        self.chunks.next_build()
 
-    def end(self) -> None:
-        """Forget the events this build's exports did not show."""
-        self.parts, self.seen = self.seen, {}
+    def end(self, site: Site) -> None:
+        """Forget the parts of events the site no longer has, once they add up."""
+        if len(self.parts) > len(site.events) + len(site.undated) + 1000:
+            shown = {id(e) for e in (*site.events, *site.undated)}
+            self.parts = {k: v for k, v in self.parts.items() if k in shown}
 
     @classmethod
     def make(cls, event: Event, site: Site, config: Config) -> dict[str, str]:
@@ -260,22 +263,23 @@ class Rows:
     def put(self, event: Event, parts: dict[str, str]) -> None:
         self.parts[id(event)] = (event, parts)
 
-    def column(self, events: list[Event], kind: str, site: Site, config: Config | None) -> list:
-        """Each event's part of one file, in order (a loop run for every edit, over every
-        event: kept tight)."""
-        parts, seen, make = self.parts, self.seen, self.MAKERS[kind]
-        out = []
-        for event in events:
+    def joined(
+        self, events: list[Event], kind: str, site: Site, config: Config | None, sep: str = ""
+    ) -> bytes:
+        """Each event's part of one file, in order, joined with ``sep``, in UTF-8."""
+        parts, make = self.parts, self.MAKERS[kind]
+
+        def part(event: Event) -> str:
             key = id(event)
             entry = parts.get(key)
             if entry is None or entry[0] is not event:
                 entry = parts[key] = (event, {})
-            seen[key] = entry
-            part = entry[1].get(kind)
-            if part is None:
-                part = entry[1][kind] = make(event, site, config)
-            out.append(part)
-        return out
+            text = entry[1].get(kind)
+            if text is None:
+                text = entry[1][kind] = make(event, site, config)
+            return text
+
+        return self.chunks.join_bytes(events, (kind, sep), part, sep)
 
 
 def sitemap(pages: list[Page], config: Config) -> bytes:
@@ -307,7 +311,7 @@ def exports(
         routes.EVENTS_CSV: events_csv(site, rows),
         routes.EVENTS_ICS: events_ics(site, config, rows),
     }
-    rows.end()
+    rows.end(site)
     if config.base_url:
         files[routes.SITEMAP] = sitemap(pages, config)
         files[routes.ROBOTS] = robots(config)
