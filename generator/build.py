@@ -525,20 +525,25 @@ class Builder:
             touched, replanned = state.touched, state.replanned
             old = manifest.fingerprints
             for page in pages:
+                path = page.path
                 if (
                     touched is not None
-                    and page.path in old
+                    and trust_output
+                    and path in old
                     and not (page.deps & touched)
-                    and page.path not in replanned
+                    and path not in replanned
                 ):
-                    fp = old[page.path]  # nothing it depends on changed
-                else:
-                    fp = deps.fingerprint(
-                        page.path, templates.get(page.template, "?"), common, page.deps, values
-                    )
-                prints[page.path] = fp
-                if trust_output and old.get(page.path) == fp and unchanged_on_disk(page.path):
-                    kept.add(page.path)
+                    # nothing it depends on changed, and a patched build trusts the files
+                    # it did not touch (the watcher checks them when quiet: ``check_output``)
+                    prints[path] = old[path]
+                    kept.add(path)
+                    continue
+                fp = deps.fingerprint(
+                    path, templates.get(page.template, "?"), common, page.deps, values
+                )
+                prints[path] = fp
+                if trust_output and old.get(path) == fp and unchanged_on_disk(path):
+                    kept.add(path)
                 else:
                     todo.append(page)
 
@@ -605,17 +610,21 @@ class Builder:
         ]
         return input_stamp(folders, [config.root / CONFIG_FILE], repr(config))
 
-    def output_intact(self) -> bool:
-        """``output/`` holds exactly the files the last build wrote, each as it left them."""
+    def output_intact(self, strays: bool = True) -> bool:
+        """``output/`` holds the files the last build wrote, each as it left them, and
+        (with ``strays``) no other files."""
         stats = self.cache.manifest.stats
-        out = self.config.output
+        base = str(self.config.output) + os.sep
         for path, known in stats.items():
             try:
-                st = os.stat(out / path)
+                st = os.stat(base + path)
             except OSError:
                 return False
             if known != (st.st_size, st.st_mtime_ns, st.st_ino):
                 return False
+        if not strays:
+            return True
+        out = self.config.output
         found = existing_files(out)
         return all(p in stats or p.startswith(SEARCH_DIR + "/") for p in found)
 

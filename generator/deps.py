@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from itertools import chain, repeat
 from pathlib import Path
 
 import jinja2
@@ -262,11 +263,33 @@ def template_digests(
     return out, packaged
 
 
+_ORDERED: dict[int, tuple[Collection[str], tuple[str, ...]]] = {}
+
+
+def _ordered(deps: Collection[str]) -> tuple[str, ...]:
+    """``deps`` sorted, kept by the set object (a page keeps its set until planned again;
+    the most mentioned actors' pages have thousands)."""
+    if len(deps) < 64:
+        return tuple(sorted(deps))
+    hit = _ORDERED.get(id(deps))
+    if hit is None or hit[0] is not deps:
+        if len(_ORDERED) > 50_000:
+            _ORDERED.clear()
+        hit = _ORDERED[id(deps)] = (deps, tuple(sorted(deps)))
+    return hit[1]
+
+
 def fingerprint(
-    path: str, template_digest: str, common: str, deps: set[str], values: dict[str, str]
+    path: str, template_digest: str, common: str, deps: Collection[str], values: dict[str, str]
 ) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"{path}\0{template_digest}\0{common}\0".encode())
-    for token in sorted(deps):
-        h.update(f"{token}\0{values.get(token, '-')}\0".encode())
-    return h.hexdigest()
+    """What a page's bytes depend on, as one digest: each token of ``deps`` and its value
+    (in token order), the page's path and template and the settings every page shows."""
+    tokens = _ordered(deps)
+    found = map(values.get, tokens, repeat("-"))
+    pairs = "\0".join(chain.from_iterable(zip(tokens, found, strict=True)))
+    text = (
+        f"{path}\0{template_digest}\0{common}\0{pairs}\0"
+        if tokens
+        else f"{path}\0{template_digest}\0{common}\0"
+    )
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()

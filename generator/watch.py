@@ -195,6 +195,11 @@ class Watcher:
             except queue.Empty:
                 if self._unsaved is not None and time.monotonic() - self._unsaved > SAVE_DELAY:
                     self.save_cache()  # while nothing happens, not in the way of a rebuild
+                    if not self.errors and not self.builder.output_intact(strays=False):
+                        # edits rewrite only the pages they touch, trusting the others: a
+                        # file changed behind our back is put right now, by a full build
+                        self.log("output/ was changed by something else: rebuilding it")
+                        return Changes()
                 continue
             changes.paths.add(path)
             changes.kinds.add(kind)

@@ -152,6 +152,21 @@ def test_output_writes_do_not_trigger_builds(site: Path):
         assert run.watcher.builds == count
 
 
+def test_output_changed_behind_the_watchers_back_is_put_right(site: Path):
+    """An edit rewrites only the pages it touches, trusting the rest of output/; once
+    things are quiet the watcher checks that trust and rebuilds what was changed."""
+    with Running(site) as run:
+        dossier = site / "content" / "dossiers" / "invasion.md"
+        other = site / "output" / "dossiers" / "talks-in-miami" / "index.html"
+        good = other.read_bytes()
+        run.after(lambda: dossier.write_text(dossier.read_text() + "\nOne more line.\n"))
+        before = run.watcher.builds
+        other.write_bytes(b"scribbled")
+        assert run.watcher.wait_builds(before + 1, WAIT), run.log
+        assert other.read_bytes() == good
+        assert any("changed by something else" in line for line in run.log), run.log
+
+
 def test_new_seed_is_ingested(site: Path, monkeypatch):
     """A new article in seeds/ goes to ingest; what ingest writes is then built."""
     import generator.ingest as ingest_module
