@@ -11,7 +11,8 @@ For each size N it measures, each in a fresh child process so imports and caches
   event's date changed) → output updated: in a long-running process (as in ``dossier
   watch``), the time from after the file is saved until ``output/`` is written (the
   incremental rebuild, told the changed path as the watcher tells it; the watcher saves
-  the build cache later, once things are quiet), one edit per run;
+  the build cache and frees the files it replaced later, once things are quiet), one
+  edit per run;
 - peak memory: ``ru_maxrss`` of the build process (and of its render workers) in the cold
   build, which is the largest.
 
@@ -58,6 +59,7 @@ if mode in ("cold", "unchanged"):
     out["timings"] = result.timings
 else:
     builder = Builder(config)
+    builder.defer_freeing = True  # as the watcher: replaced files are freed when quiet
     builder.build(search=False, warm=True)  # as the watcher's first build
     rnd = random.Random(5)
     folder = "actors" if mode == "actor" else "dossiers"
@@ -77,6 +79,7 @@ else:
         result = builder.build(search=False, changed={f}, write_cache=False)
         times.append(time.perf_counter() - t)
         rendered.append(result.rendered.rendered)
+        builder.free_replaced()  # the watcher's work once things are quiet
     out["edits"] = times
     out["rendered"] = rendered
     out["timings"] = result.timings

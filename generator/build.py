@@ -259,6 +259,10 @@ class Builder:
         self._markup: Markup | None = None
         self._last: _State | None = None
         self._rows = Rows()  # each event's part of the exports, kept across builds
+        # big output files replaced by a build are freed later, by ``free_replaced`` (the
+        # watcher's choice: freeing takes milliseconds a megabyte, in the way of an edit)
+        self.defer_freeing = False
+        self.trash: list[str] = []
 
     @property
     def markup(self) -> Markup:
@@ -681,8 +685,12 @@ class Builder:
             if prune and not kept and is_empty_folder(out):  # a first build: all in one move
                 stats = timer.stage("write", move_in, staging, out, files, staged)
             else:
+                trash = None
+                if self.defer_freeing:
+                    trash = tempfile.mkdtemp(prefix=".dossier-trash-", dir=out.parent)
+                    self.trash.append(trash)
                 stats = timer.stage(
-                    "write", write_site, out, files, keep, prune, kept, staged, remove=gone
+                    "write", write_site, out, files, keep, prune, kept, staged, gone, trash
                 )
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -759,6 +767,11 @@ class Builder:
         manifest.fingerprints = prints
         manifest.exports = {p: export_fp for p in export_paths}
         self.cache.manifest_dirty = True
+
+    def free_replaced(self) -> None:
+        """Remove the old files that writes left in trash folders (``defer_freeing``)."""
+        while self.trash:
+            shutil.rmtree(self.trash.pop(), ignore_errors=True)
 
     def forget_output(self) -> None:
         """Trust nothing on disk: the next build renders every page."""

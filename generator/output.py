@@ -21,18 +21,36 @@ class WriteStats:
     removed: int = 0
 
 
-def write_file(path: Path, data: bytes) -> None:
-    """Temp file in the same folder, then rename: readers see the old or the new file."""
+BIG = 1 << 18  # replaced files this big are freed later (see ``write_site``'s ``trash``)
+
+
+def write_file(path: Path, data: bytes, trash: str | None = None) -> None:
+    """Temp file in the same folder, then rename: readers see the old or the new file.
+    With ``trash``, a big file replaced is linked there first (see ``write_site``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(tmp, 0o644)
+        if trash is not None:
+            _keep_old(path, trash)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _keep_old(path: Path, trash: str) -> None:
+    """Link a big file about to be replaced into ``trash``: the rename over it then only
+    drops a name, and freeing its blocks (milliseconds a megabyte on ext4) waits until
+    ``trash`` is removed."""
+    try:
+        st = os.lstat(path)
+        if st.st_size >= BIG:
+            os.link(path, os.path.join(trash, str(st.st_ino)))
+    except OSError:
+        pass  # no such file, or no hard links here: replaced (and freed) right away
 
 
 def is_empty_folder(path: Path) -> bool:
@@ -90,13 +108,16 @@ def write_site(
     unchanged: Collection[str] = (),
     staged: Mapping[str, str] | None = None,
     remove: Collection[str] = (),
+    trash: str | None = None,
 ) -> WriteStats:
     """Make ``out`` hold exactly ``files`` plus ``unchanged`` (paths known to be on disk
     already with the right bytes; not read) plus ``staged`` (path -> a finished file on the
     same file system, moved into place) plus paths under the ``keep`` prefixes.
 
     Without ``prune``, only the files in ``remove`` (pages no longer made) are taken away,
-    with the folders they leave empty; nothing else is looked at."""
+    with the folders they leave empty; nothing else is looked at. ``trash``: a folder on
+    the same file system where big files replaced are left, for the caller to remove when
+    it has time (the watcher does while nothing happens)."""
     stats = WriteStats(unchanged=len(unchanged))
     staged = staged or {}
     out.mkdir(parents=True, exist_ok=True)
@@ -125,7 +146,7 @@ def write_site(
                 continue
         except OSError:
             pass
-        write_file(target, data)
+        write_file(target, data, trash)
         stats.written += 1
     for rel in sorted(remove):
         target = out / rel

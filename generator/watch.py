@@ -142,6 +142,7 @@ class Watcher:
         self.quiet = quiet
         self.events: queue.Queue = queue.Queue()
         self.builder = Builder(config)
+        self.builder.defer_freeing = True  # old files freed while quiet (``next_changes``)
         self.paths = Paths(config)
         self.observer = None
         self.watched: set[Path] = set()
@@ -149,6 +150,7 @@ class Watcher:
         self.builds = 0  # completed build attempts, good or bad (tests wait on this)
         self.done = threading.Condition()
         self._unsaved: float | None = None  # when a build last left the disk cache behind
+        self._built: float | None = None  # when the last build ended, until ``tidy``
         self._search = _SearchIndexer(config, log) if config.search else None
 
     # -- watching --------------------------------------------------------------------------
@@ -177,8 +179,18 @@ class Watcher:
             self._unsaved = None
             self.builder.cache.save()
 
+    def tidy(self) -> bool:
+        """What is left for when nothing happens: save the build cache, free the files
+        builds replaced (``Builder.defer_freeing``), and check the trust edits put in
+        output/ (each rewrites only the pages it touches). False when a file there was
+        changed by something else: a full build puts it right."""
+        self.save_cache()
+        self.builder.free_replaced()
+        return bool(self.errors) or self.builder.output_intact(strays=False)
+
     def stop(self) -> None:
         self.save_cache()
+        self.builder.free_replaced()
         if self.observer is not None:
             self.observer.stop()
             if self.observer.is_alive():  # Ctrl-C may come while it is being started
@@ -193,11 +205,9 @@ class Watcher:
             try:
                 path, kind = self.events.get(timeout=0.2)
             except queue.Empty:
-                if self._unsaved is not None and time.monotonic() - self._unsaved > SAVE_DELAY:
-                    self.save_cache()  # while nothing happens, not in the way of a rebuild
-                    if not self.errors and not self.builder.output_intact(strays=False):
-                        # edits rewrite only the pages they touch, trusting the others: a
-                        # file changed behind our back is put right now, by a full build
+                if self._built is not None and time.monotonic() - self._built > SAVE_DELAY:
+                    self._built = None
+                    if not self.tidy():
                         self.log("output/ was changed by something else: rebuilding it")
                         return Changes()
                 continue
@@ -254,7 +264,9 @@ class Watcher:
         try:
             if "config" in kinds:
                 self.config = load_config(self.config.root)
+                self.builder.free_replaced()
                 self.builder = Builder(self.config)
+                self.builder.defer_freeing = True
                 self.paths = Paths(self.config)
             # the changed paths spare the builder a look at every file, unless ingest
             # (seeds) or the config may have changed more than the watcher saw
@@ -272,6 +284,7 @@ class Watcher:
         except Exception as exc:  # a template or code error: report it, keep watching
             return self._failed([template_problem(exc, self.config)])
         finally:
+            self._built = time.monotonic()
             with self.done:
                 self.builds += 1
                 self.done.notify_all()
@@ -361,6 +374,15 @@ class _SearchIndexer:
             self.wanted.clear()
             note = index_search(self.config.output)
             self.log(f"search: {note}")
+
+    def tidy(self) -> bool:
+        """What is left for when nothing happens: save the build cache, free the files
+        builds replaced (``Builder.defer_freeing``), and check the trust edits put in
+        output/ (each rewrites only the pages it touches). False when a file there was
+        changed by something else: a full build puts it right."""
+        self.save_cache()
+        self.builder.free_replaced()
+        return bool(self.errors) or self.builder.output_intact(strays=False)
 
     def stop(self) -> None:
         self.stopped.set()

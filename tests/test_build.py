@@ -237,3 +237,22 @@ def test_pool_rendered_pages_are_staged_then_moved_into_place(tmp_path):
     assert third == dict(one_process.files.memory)  # type: ignore[attr-defined]
     assert b"<!-- v2 -->" in third["index.html"]
     assert not list(root.glob(".dossier-staging-*"))
+
+
+def test_replaced_big_files_wait_in_the_trash(tmp_path: Path):
+    """``write_site`` with a trash folder: a big file replaced keeps its old bytes there
+    (freed when the caller removes the folder); small ones and new ones are not linked."""
+    from generator import output
+
+    out, trash = tmp_path / "out", tmp_path / "trash"
+    trash.mkdir()
+    big_old, big_new = b"a" * output.BIG, b"b" * output.BIG
+    output.write_site(out, {"big.html": big_old, "small.html": b"old"})
+    stats = output.write_site(
+        out, {"big.html": big_new, "small.html": b"new", "more.html": b"x"}, trash=str(trash)
+    )
+    assert stats.written == 3
+    assert (out / "big.html").read_bytes() == big_new
+    assert (out / "small.html").read_bytes() == b"new"
+    assert [p.read_bytes() for p in trash.iterdir()] == [big_old]
+    assert not [p for p in out.iterdir() if p.name.startswith(".tmp-")]

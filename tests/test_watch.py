@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import output
 from generator.config import load_config
 from generator.watch import Paths, Watcher, is_editor_noise
 
@@ -165,6 +166,23 @@ def test_output_changed_behind_the_watchers_back_is_put_right(site: Path):
         assert run.watcher.wait_builds(before + 1, WAIT), run.log
         assert other.read_bytes() == good
         assert any("changed by something else" in line for line in run.log), run.log
+
+
+def test_replaced_files_are_freed_when_quiet(site: Path, monkeypatch: pytest.MonkeyPatch):
+    """The watcher's builds leave the files they replace in a trash folder beside output/
+    (freeing big files takes time an edit should not wait for); it goes when quiet."""
+    monkeypatch.setattr(output, "BIG", 1)  # every replaced file, not only the big ones
+    with Running(site) as run:
+        dossier = site / "content" / "dossiers" / "invasion.md"
+        run.after(lambda: dossier.write_text(dossier.read_text() + "\nOne more line.\n"))
+        trash = [p for p in site.iterdir() if p.name.startswith(".dossier-trash-")]
+        assert trash and any(p.iterdir() for p in trash)
+        page = site / "output" / "dossiers" / "invasion" / "index.html"
+        assert b"One more line." in page.read_bytes()
+        deadline = time.monotonic() + WAIT
+        while any(p.exists() for p in trash) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(p.exists() for p in trash)
 
 
 def test_new_seed_is_ingested(site: Path, monkeypatch):
