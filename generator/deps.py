@@ -31,6 +31,7 @@ import hashlib
 import re
 from collections.abc import Collection, Iterable
 from itertools import chain, repeat
+from operator import attrgetter
 from pathlib import Path
 
 import jinja2
@@ -72,32 +73,32 @@ COMMON = {"site", "config", "links"}
 
 
 def event_tokens(e, site: Site) -> tuple[str, ...]:
-    """The tokens of what a page showing event ``e`` depends on, kept per event object:
-    an event never changes (an edit gives its dossier new ones) and the long pages of a
-    site list the same events again and again."""
-    kept = site.event_tokens.get(id(e))
-    if kept is not None and kept[0] is e:
-        return kept[1]
+    """The tokens of what a page showing event ``e`` depends on, kept on the event object:
+    an event of an assembled site never changes (an edit gives its dossier new ones) and
+    the long pages of a site list the same events again and again."""
+    if e.dep_tokens is not None:
+        return e.dep_tokens
     out = [e.path] if e.path else []
     if e.dossier and e.dossier in site.dossier_by_slug:
         out.append(site.dossier_by_slug[e.dossier].path)
     out += [f"actor:{site.actor_by_name[n].slug}" for n in e.actors]
     out += [f"location:{site.location_by_name[n].slug}" for n in e.locations]
-    tokens = tuple(out)
-    site.event_tokens[id(e)] = (e, tokens)
-    return tokens
+    e.dep_tokens = tuple(out)
+    return e.dep_tokens
 
 
 def _events(events: Iterable, site: Site, out: set[str]) -> None:
-    for e in events:
-        out.update(event_tokens(e, site))
+    found = list(map(attrgetter("dep_tokens"), events))  # pages list thousands: no loop
+    if None in found:
+        found = [t or event_tokens(e, site) for e, t in zip(events, found, strict=True)]
+    out.update(chain.from_iterable(found))
 
 
 def _profile(entity, kind: str, profile, site: Site) -> set[str]:
     out = {f"{kind}:{entity.slug}"}
     if entity.path:
         out.add(entity.path)
-    out.update(d.path for d in profile.dossiers)
+    out.update(map(attrgetter("path"), profile.dossiers))
     _events(profile.events, site, out)
     for q in profile.quotes:
         if q.dossier in site.dossier_by_slug:

@@ -39,6 +39,9 @@ class Event:
     headline: bool = False
     path: str = ""
     index: int | None = None  # position in its file's 'events' list, for messages
+    # what a page showing it depends on (``deps.event_tokens``), worked out once for the
+    # event object of an assembled site (each has its own: ``site._canonical_event``)
+    dep_tokens: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
 
 @dataclass

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter
 
 from . import routes
 from .chunks import Chunks
@@ -117,12 +119,14 @@ def event_facets(events: list[Event]) -> dict:
     def ranked(counter: Counter) -> list[tuple[str, int]]:
         return sorted(counter.items(), key=lambda kv: (-kv[1], name_key(kv[0])))
 
-    actors, places, tags = Counter(), Counter(), Counter()
-    for e in events:
-        actors.update(e.actors)
-        places.update(e.locations)
-        tags.update(e.tags)
-    return {"actors": ranked(actors), "locations": ranked(places), "tags": ranked(tags)}
+    def count(field: str) -> Counter:
+        return Counter(chain.from_iterable(map(attrgetter(field), events)))
+
+    return {
+        "actors": ranked(count("actors")),
+        "locations": ranked(count("locations")),
+        "tags": ranked(count("tags")),
+    }
 
 
 def plan(

@@ -142,8 +142,6 @@ class Site:
     location_by_name: dict[str, Location]
     dossier_by_slug: dict[str, Dossier]
     tally: Tally | None = field(default=None, repr=False, compare=False)
-    # id(event) -> (event, its dependency tokens): see deps.event_tokens
-    event_tokens: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass
