@@ -234,6 +234,7 @@ class _State:
     values: dict[str, str]  # dependency token -> value
     graphs: dict[str, str]  # content path -> graph digest, as assembled
     packaged: set[str] = field(default_factory=set)  # templates all from the package
+    arounds: dict[str, str] = field(default_factory=dict)  # ``deps.around_values``
     touched: set[str] | None = None  # tokens changed since the last build (None: unknown)
     replanned: set[str] = field(default_factory=set)  # pages planned again since then
     gone: set[str] = field(default_factory=set)  # pages of the last build no longer made
@@ -351,6 +352,7 @@ class Builder:
             values,
             dict(docs.graphs),
             packaged,
+            {t: v for t, v in values.items() if t.startswith("around:")},
         )
 
     def _prime(self, state: _State) -> None:
@@ -403,12 +405,6 @@ class Builder:
                     return None
             updates.append((rel, entry))
         site = last.site
-        wanted = {rel for rel, _ in updates}
-        owners = {
-            thing.path: thing
-            for thing in (*site.dossiers, *site.actors, *site.locations)
-            if thing.path in wanted
-        }
         changed_tokens = {deps.EVERYTHING}
         edited = [(rel, entry) for rel, entry in updates if entry.graph != last.graphs[rel]]
         if edited:
@@ -424,7 +420,7 @@ class Builder:
             # a year that gains its first or loses its last event changes what its
             # neighbours' pages link: plan and render those pages again
             arounds = deps.around_values(site)
-            for token in {t for t in last.values if t.startswith("around:")} | set(arounds):
+            for token in last.arounds.keys() | arounds.keys():
                 if arounds.get(token) != last.values.get(token):
                     changed_tokens.add(token)
                     done.add(routes.timeline_year(int(token.split(":")[1])))
@@ -432,23 +428,37 @@ class Builder:
                         last.values[token] = arounds[token]
                     else:
                         del last.values[token]
+            last.arounds = arounds
             for rel, entry in edited:
                 changed_tokens |= {rel, f"body:{rel}"}
                 last.values[rel] = last.graphs[rel] = entry.graph
                 last.values[f"body:{rel}"] = entry.body
+        owners: dict[str, object] | None = None
         for rel, entry in updates:
             if entry.graph == last.graphs[rel] and entry.body != last.values.get(f"body:{rel}"):
+                if owners is None:
+                    wanted = {rel for rel, _ in updates}
+                    owners = {
+                        thing.path: thing
+                        for thing in (*site.dossiers, *site.actors, *site.locations)
+                        if thing.path in wanted
+                    }
                 bodies = [r.body for r in entry.records if hasattr(r, "body")]
                 if rel not in owners or len(bodies) != 1:
                     return None
-                owners[rel].body = bodies[0]
+                owners[rel].body = bodies[0]  # type: ignore[attr-defined]
                 changed_tokens.add(f"body:{rel}")
                 last.values[f"body:{rel}"] = entry.body
+        values = last.values
         for rel, entry in updates:
+            values[deps.EVERYTHING] = deps.mapping_digest_changed(
+                values[deps.EVERYTHING], rel, docs.digests.get(rel), entry.sha
+            )
+            values[deps.GRAPH] = deps.mapping_digest_changed(
+                values[deps.GRAPH], rel, docs.graphs.get(rel), entry.graph
+            )
             docs.put(rel, entry)
-        last.values[deps.EVERYTHING] = digest(repr(sorted(docs.digests.items())))
         if edited:
-            last.values[deps.GRAPH] = digest(repr(sorted(docs.graphs.items())))
             last.values["tags"] = digest(repr(list(site.tags)))
             if listed:
                 last.values[deps.DOSSIER_LIST] = deps.dossier_list(site)

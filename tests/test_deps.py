@@ -1,0 +1,35 @@
+"""Dependency values: what an edit updates in place equals what a full build computes."""
+
+from __future__ import annotations
+
+import random
+
+from generator.deps import fingerprint, mapping_digest, mapping_digest_changed
+
+
+def test_mapping_digest_updated_item_by_item_equals_a_fresh_one():
+    rnd = random.Random(7)
+    mapping = {f"content/dossiers/{i}.md": f"{rnd.getrandbits(64):x}" for i in range(50)}
+    value = mapping_digest(mapping)
+    for _ in range(200):
+        key = f"content/dossiers/{rnd.randrange(60)}.md"
+        old = mapping.get(key)
+        new = None if rnd.random() < 0.2 else f"{rnd.getrandbits(64):x}"
+        if new is None:
+            mapping.pop(key, None)
+        else:
+            mapping[key] = new
+        value = mapping_digest_changed(value, key, old, new)
+        assert value == mapping_digest(mapping)
+    assert mapping_digest({"a": "1", "b": "2"}) == mapping_digest({"b": "2", "a": "1"})
+    assert mapping_digest({"a": "1", "b": "2"}) != mapping_digest({"a": "2", "b": "1"})
+
+
+def test_fingerprint_depends_on_each_token_and_its_value():
+    deps = frozenset(f"t{i}" for i in range(100))  # a big set: its order is kept
+    values = {t: "v" for t in deps}
+    base = fingerprint("p.html", "tpl", "common", deps, values)
+    assert fingerprint("p.html", "tpl", "common", set(deps), values) == base
+    assert fingerprint("p.html", "tpl", "common", deps, {**values, "t5": "w"}) != base
+    assert fingerprint("p.html", "tpl", "common", deps | {"new"}, values) != base
+    assert fingerprint("q.html", "tpl", "common", deps, values) != base
