@@ -215,6 +215,27 @@ def _quotes_html(ctx, quotes) -> Safe:
     return Safe(links.chunks.join(quotes, ("quote", depth), make))
 
 
+@jinja2.pass_context
+def _entity_rows(ctx, entities, profiles, kind: str) -> Safe:
+    """The rows of the index of actors or places (the ``entity_row`` macro), from
+    ``links.store`` (kept across builds) by what each shows: an edit changes a few counts
+    of hundreds of rows, on the four index pages."""
+    env, links = ctx.environment, ctx["links"]
+    depth = ctx["page_path"].count("/")
+    store = links.store
+    out = []
+    for e in entities:
+        prof = profiles[e.slug]
+        role = e.role if kind == "actors" else None
+        key = ("row", kind, depth, e.slug, e.name, role, e.kind, prof.mentions, len(prof.events))
+        html = store.get(key)
+        if html is None:
+            macros = macros_module(env, links, depth, ctx.get_all())
+            html = store[key] = str(macros.entity_row(e, prof, kind))
+        out.append(html)
+    return Safe("".join(out))
+
+
 def _dossier_key(dossier, dated: bool, depth: int) -> tuple:
     published = str(dossier.published) if dated and dossier.published else None
     return ("dossier", depth, dated, dossier.slug, dossier.title, published)
@@ -298,6 +319,7 @@ def make_environment(template_dirs: list[Path], markup: Markup) -> jinja2.Enviro
     env.globals["events_html"] = _events_html
     env.globals["dossiers_html"] = _dossiers_html
     env.globals["quotes_html"] = _quotes_html
+    env.globals["entity_rows"] = _entity_rows
     env.globals["routes"] = routes
     env.globals["month_name"] = month_name
     return env
