@@ -361,7 +361,7 @@ class Builder:
         dossier's line), so that a first edit is as quick as the ones after it."""
         for name in sorted({p.template for p in state.pages} | {"_macros.html"}):
             state.env.get_template(name)
-        if not self._rows.parts:
+        if not self._rows.chunks.pieces:
             exports(state.site, self.config, state.pages, self._rows)
         store = self.cache.fragments(state.templates.get("_macros.html", "?"))
         links = state.pages[0].context.get("links") if state.pages else None

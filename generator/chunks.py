@@ -10,19 +10,19 @@ change in place ``forget`` them when they do.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Hashable, Sequence
 from itertools import compress, count, repeat
 from operator import mod, not_
 
 PERIOD = 61  # items a piece holds, on average
 SHORT = 256  # shorter runs are joined directly: keeping their pieces would not pay
-LIMIT = 48_000_000  # characters kept; past that, pieces unused by the last build go
+LIMIT = 64 << 20  # bytes of text kept; past that, pieces unused by the last build go
 
 
 class Chunks:
     def __init__(self) -> None:
         self.pieces: dict[tuple, tuple[tuple, str, int]] = {}  # key -> (items, text, build)
-        self.by_item: dict[int, set[tuple]] = {}
         self.size = 0
         self.build = 0
 
@@ -73,36 +73,27 @@ class Chunks:
     ) -> tuple:
         text = sep.join(map(make, run))
         hit = self.pieces[key] = (run, text.encode() if raw else text, self.build)
-        self.size += len(hit[1])
-        for n in key[2]:
-            self.by_item.setdefault(n, set()).add(key)
+        self.size += sys.getsizeof(hit[1])
         return hit
 
     def forget(self, item: object) -> None:
         """``item`` changed in place: the pieces that show it are made again."""
-        for key in self.by_item.pop(id(item), ()):
+        n = id(item)
+        for key in [k for k in self.pieces if n in k[2]]:
             self._drop(key)
 
     def next_build(self) -> None:
         """Call between builds: past ``LIMIT``, the pieces the last build did not use go."""
         if self.size > LIMIT:
-            for key in [k for k, v in self.pieces.items() if v[2] != self.build]:
-                self._drop(key)
+            self.sweep()
         self.build += 1
 
-    def clear(self) -> None:
-        self.pieces.clear()
-        self.by_item.clear()
-        self.size = 0
+    def sweep(self) -> None:
+        """Drop the pieces this build did not use (for a caller that joins every run
+        it shows in every build, they are of no use)."""
+        for key in [k for k, v in self.pieces.items() if v[2] != self.build]:
+            self._drop(key)
 
     def _drop(self, key: tuple) -> None:
-        hit = self.pieces.pop(key, None)
-        if hit is None:
-            return
-        self.size -= len(hit[1])
-        for item in hit[0]:
-            keys = self.by_item.get(id(item))
-            if keys is not None:
-                keys.discard(key)
-                if not keys:
-                    del self.by_item[id(item)]
+        hit = self.pieces.pop(key)
+        self.size -= sys.getsizeof(hit[1])

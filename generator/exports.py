@@ -224,11 +224,12 @@ def _ics_event(e: Event, site: Site, config: Config) -> str:
 
 
 class Rows:
-    """Each event's part of each export, kept across builds. Assembling makes new event
+    """Each event's part of each export, joined in pieces kept across builds (``Chunks``):
+    an edit makes the parts of the few pieces it touches again. Assembling makes new event
     objects and an edit applied in place (``site.patch_dossier``) gives the edited
-    dossier new ones, so a part stays good while its event is the same object and the
-    site-wide settings it shows (the timeline split, the base URL) are the same. A file's
-    parts are joined from pieces kept the same way (``Chunks``): an edit re-joins a few."""
+    dossier new ones, so a piece stays good while its events are the same objects and the
+    site-wide settings they show (the timeline split, the base URL) are the same. ``parts``
+    holds what render workers made for the next exports (``put``)."""
 
     MAKERS = {"json": _json_item, "csv": _csv_row, "ics": _ics_event}
 
@@ -245,11 +246,12 @@ class Rows:
             self.settings = settings
         self.chunks.next_build()
 
-    def end(self, site: Site) -> None:
-        """Forget the parts of events the site no longer has, once they add up."""
-        if len(self.parts) > len(site.events) + len(site.undated) + 1000:
-            shown = {id(e) for e in (*site.events, *site.undated)}
-            self.parts = {k: v for k, v in self.parts.items() if k in shown}
+    def end(self) -> None:
+        """The parts are in the joined pieces now: only an edit's new pieces need parts
+        again (tens of events), so they are not kept (they are tens of megabytes); and
+        every piece still shown was used by this build."""
+        self.parts = {}
+        self.chunks.sweep()
 
     @classmethod
     def make(cls, event: Event, site: Site, config: Config) -> dict[str, str]:
@@ -311,7 +313,7 @@ def exports(
         routes.EVENTS_CSV: events_csv(site, rows),
         routes.EVENTS_ICS: events_ics(site, config, rows),
     }
-    rows.end(site)
+    rows.end()
     if config.base_url:
         files[routes.SITEMAP] = sitemap(pages, config)
         files[routes.ROBOTS] = robots(config)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sys
 
 import pytest
 
@@ -65,11 +66,11 @@ def test_forget_an_item_changed_in_place():
     assert "seven" not in store.join(items, "k", lambda i: i.text)  # kept by identity
     store.forget(items[7])
     assert store.join(items, "k", lambda i: i.text) == "".join(i.text for i in items)
-    assert store.size == sum(len(text) for _, text, _ in store.pieces.values())
+    assert store.size == sum(sys.getsizeof(text) for _, text, _ in store.pieces.values())
 
 
 def test_past_the_limit_unused_pieces_go(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(chunks, "LIMIT", 10)
+    monkeypatch.setattr(chunks, "LIMIT", 1)
     first = [Item("x" * 3) for _ in range(40)]
     second = [Item("y") for _ in range(40)]
     store = Chunks()
@@ -77,7 +78,16 @@ def test_past_the_limit_unused_pieces_go(monkeypatch: pytest.MonkeyPatch):
     store.next_build()
     store.join(second, "k", lambda i: i.text)
     store.next_build()  # over the limit: the first list's pieces were not used last build
-    assert store.size == 40
+    assert store.size == sum(sys.getsizeof(text) for _, text, _ in store.pieces.values())
     assert all(item in second for run, _, _ in store.pieces.values() for item in run)
-    assert all(len(keys) for keys in store.by_item.values())
-    assert set(store.by_item) == {id(i) for i in second}
+    assert {id(i) for run, _, _ in store.pieces.values() for i in run} == {id(i) for i in second}
+
+
+def test_sweep_drops_what_this_build_did_not_use():
+    old, new = [Item("a") for _ in range(30)], [Item("b") for _ in range(30)]
+    store = Chunks()
+    store.join(old, "k", lambda i: i.text)
+    store.next_build()
+    store.join(new, "k", lambda i: i.text)
+    store.sweep()
+    assert {id(i) for run, _, _ in store.pieces.values() for i in run} == {id(i) for i in new}
