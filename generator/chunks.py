@@ -25,6 +25,7 @@ class Chunks:
         self.pieces: dict[tuple, tuple[tuple, str, int]] = {}  # key -> (items, text, build)
         self.size = 0
         self.build = 0
+        self.keep = True  # False: join directly (a process that renders each list once)
 
     def join(
         self, items: Sequence, kind: Hashable, make: Callable[[object], str], sep: str = ""
@@ -32,7 +33,7 @@ class Chunks:
         """``sep.join(make(item) for item in items)``; ``make`` must give the same text for
         the same item object for as long as it is kept (``kind`` tells different makers and
         settings apart)."""
-        if len(items) < SHORT:
+        if len(items) < SHORT or not self.keep:
             return sep.join(map(make, items))
         return sep.join(self._pieces(items, kind, make, sep, False))
 
@@ -41,7 +42,7 @@ class Chunks:
     ) -> bytes:
         """``join``, encoded as UTF-8: pieces are kept encoded, so a file of many megabytes
         is one copy of bytes, not a join and an encoding of its whole text."""
-        if len(items) < SHORT:
+        if len(items) < SHORT or not self.keep:
             return sep.join(map(make, items)).encode()
         return sep.encode().join(self._pieces(items, kind, make, sep, True))
 

@@ -49,6 +49,9 @@ def _render_chunk(indices: list[int]) -> tuple[list[tuple[str, bytes | str]], di
     whole site."""
     env, pages, markdown, staging = _JOB  # type: ignore[misc]
     markdown.added, markdown.used = {}, set()
+    links = pages[indices[0]].context.get("links") if indices else None
+    if isinstance(links, Links):  # pieces of lists would die with this worker: unused
+        links.chunks.keep = False
     out: list[tuple[str, bytes | str]] = []
     for i in indices:
         page = pages[i]

@@ -51,7 +51,13 @@ def test_random_edits_join_as_plain_join_and_reuse_pieces(sep: str):
             assert len(made) < 80, step  # one edit: the pieces around it, not all 400
 
 
-def test_short_runs_keep_nothing():
+def test_short_runs_and_a_store_told_not_to_keep_nothing():
+    store = Chunks()
+    store.keep = False
+    items = [Item(str(i)) for i in range(30)]
+    assert store.join(items, "k", lambda i: i.text) == "".join(i.text for i in items)
+    assert store.join_bytes(items, "k", lambda i: i.text) == "".join(i.text for i in items).encode()
+    assert not store.pieces
     store = Chunks()
     assert store.join([Item("a"), Item("b")], "k", lambda i: i.text) == "ab"
     assert store.join_bytes([Item("é"), Item("b")], "k", lambda i: i.text, ",") == "é,b".encode()
