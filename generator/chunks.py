@@ -15,13 +15,16 @@ from collections.abc import Callable, Hashable, Sequence
 from itertools import compress, count, repeat
 from operator import mod, not_
 
-PERIOD = 61  # items a piece holds, on average
+PERIOD = 61  # items a piece holds, on average (odd: identities are multiples of 16)
 SHORT = 256  # shorter runs are joined directly: keeping their pieces would not pay
 LIMIT = 64 << 20  # bytes of text kept; past that, pieces unused by the last build go
 
 
 class Chunks:
-    def __init__(self) -> None:
+    def __init__(self, period: int = 0) -> None:
+        """``period``: items a piece holds on average (``PERIOD`` unless given); fewer when
+        an item's text costs much to make again. Odd: identities are multiples of 16."""
+        self.period = period | 1 if period else 0
         self.pieces: dict[tuple, tuple[tuple, str, int]] = {}  # key -> (items, text, build)
         self.size = 0
         self.build = 0
@@ -52,7 +55,8 @@ class Chunks:
         ids = tuple(map(id, items))
         # the positions just after each item on a boundary (C-level iterators: this runs
         # over every item of every long list an edit touches)
-        ends = list(compress(count(1), map(not_, map(mod, ids, repeat(PERIOD)))))
+        period = self.period or PERIOD
+        ends = list(compress(count(1), map(not_, map(mod, ids, repeat(period)))))
         if not ends or ends[-1] != len(ids):
             ends.append(len(ids))
         pieces, build = self.pieces, self.build

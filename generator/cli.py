@@ -44,7 +44,8 @@ def cmd_init(args) -> int:
         "# enables sitemap.xml and robots.txt\n",
         encoding="utf-8",
     )
-    (target / ".gitignore").write_text("/output/\n.dossier-cache/\n", encoding="utf-8")
+    ignored = "/output/\n.dossier-cache/\n/.dossier-staging-*/\n/.dossier-trash-*/\n"
+    (target / ".gitignore").write_text(ignored, encoding="utf-8")
     (target / "templates" / "README.md").write_text(
         "Put a template here with the name of a packaged one (for example `base.html`)\n"
         "to override it for this site.\n",

@@ -223,6 +223,9 @@ def _ics_event(e: Event, site: Site, config: Config) -> str:
     return _ics_lines(lines)
 
 
+PIECE = 13  # events in a piece of an export: an edit makes every part of its pieces again
+
+
 class Rows:
     """Each event's part of each export, joined in pieces kept across builds (``Chunks``):
     an edit makes the parts of the few pieces it touches again. Assembling makes new event
@@ -236,13 +239,13 @@ class Rows:
     def __init__(self):
         self.settings: tuple | None = None
         self.parts: dict[int, tuple[Event, dict[str, str]]] = {}
-        self.chunks = Chunks()
+        self.chunks = Chunks(PIECE)
 
     def begin(self, site: Site, config: Config) -> None:
         settings = (len(site.events) > config.timeline_split, config.base_url, config.title)
         if settings != self.settings:
             self.parts = {}
-            self.chunks = Chunks()
+            self.chunks = Chunks(PIECE)
             self.settings = settings
         self.chunks.next_build()
 

@@ -97,3 +97,12 @@ def test_sweep_drops_what_this_build_did_not_use():
     store.join(new, "k", lambda i: i.text)
     store.sweep()
     assert {id(i) for run, _, _ in store.pieces.values() for i in run} == {id(i) for i in new}
+
+
+@pytest.mark.parametrize("period", [8, 13])
+def test_pieces_hold_about_period_items(monkeypatch: pytest.MonkeyPatch, period: int):
+    monkeypatch.setattr(chunks, "SHORT", 256)
+    items = [Item("x") for _ in range(5000)]
+    store = Chunks(period)
+    store.join(items, "k", lambda i: i.text)
+    assert 0.5 * period < len(items) / len(store.pieces) < 2 * period
