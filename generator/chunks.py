@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Hashable, Sequence
 from itertools import compress, count, repeat
 from operator import mod, not_
+from typing import Any
 
 PERIOD = 61  # items a piece holds, on average (odd: identities are multiples of 16)
 SHORT = 256  # shorter runs are joined directly: keeping their pieces would not pay
@@ -25,33 +26,49 @@ class Chunks:
         """``period``: items a piece holds on average (``PERIOD`` unless given); fewer when
         an item's text costs much to make again. Odd: identities are multiples of 16."""
         self.period = period | 1 if period else 0
-        self.pieces: dict[tuple, tuple[tuple, str, int]] = {}  # key -> (items, text, build)
+        self.pieces: dict[tuple, tuple] = {}  # key -> (items, text or columns, build)
         self.size = 0
         self.build = 0
         self.keep = True  # False: join directly (a process that renders each list once)
 
     def join(
-        self, items: Sequence, kind: Hashable, make: Callable[[object], str], sep: str = ""
+        self, items: Sequence, kind: Hashable, make: Callable[[Any], str], sep: str = ""
     ) -> str:
         """``sep.join(make(item) for item in items)``; ``make`` must give the same text for
         the same item object for as long as it is kept (``kind`` tells different makers and
         settings apart)."""
         if len(items) < SHORT or not self.keep:
             return sep.join(map(make, items))
-        return sep.join(self._pieces(items, kind, make, sep, False))
 
-    def join_bytes(
-        self, items: Sequence, kind: Hashable, make: Callable[[object], str], sep: str = ""
-    ) -> bytes:
-        """``join``, encoded as UTF-8: pieces are kept encoded, so a file of many megabytes
-        is one copy of bytes, not a join and an encoding of its whole text."""
+        def piece(run: tuple) -> str:
+            return sep.join(map(make, run))
+
+        return sep.join(self._pieces(items, (kind, "text"), piece))
+
+    def columns(
+        self,
+        items: Sequence,
+        kind: Hashable,
+        make: Callable[[Any], tuple[str, ...]],
+        seps: tuple[str, ...],
+    ) -> list[list[bytes]]:
+        """For items whose text comes in columns (``make`` gives one text per column): each
+        column as pieces of UTF-8, in order, each piece ``seps[column].join``-ed; joined
+        with that separator they are the column's whole text. Files of many megabytes are
+        then one copy of bytes, not a join and an encoding of their whole text each."""
+
+        def piece(run: Sequence) -> tuple[bytes, ...]:
+            rows = zip(*map(make, run), strict=True)
+            return tuple(sep.join(col).encode() for sep, col in zip(seps, rows, strict=True))
+
+        if not items:
+            return [[] for _ in seps]
         if len(items) < SHORT or not self.keep:
-            return sep.join(map(make, items)).encode()
-        return sep.encode().join(self._pieces(items, kind, make, sep, True))
+            return [[text] for text in piece(items)]
+        got = self._pieces(items, (kind, "columns"), piece)
+        return [list(col) for col in zip(*got, strict=True)]
 
-    def _pieces(
-        self, items: Sequence, kind: Hashable, make: Callable[[object], str], sep: str, raw: bool
-    ) -> list:
+    def _pieces(self, items: Sequence, kind: Hashable, make_piece: Callable) -> list:
         ids = tuple(map(id, items))
         # the positions just after each item on a boundary (C-level iterators: this runs
         # over every item of every long list an edit touches)
@@ -63,28 +80,22 @@ class Chunks:
         out = []
         start = 0
         for end in ends:
-            key = (kind, raw, ids[start:end])
+            key = (kind, ids[start:end])
             hit = pieces.get(key)
             if hit is None:
-                hit = self._make(key, tuple(items[start:end]), make, sep, raw)
+                run = tuple(items[start:end])
+                hit = pieces[key] = (run, make_piece(run), build)
+                self.size += _size(hit[1])
             elif hit[2] != build:
                 hit = pieces[key] = (hit[0], hit[1], build)
             out.append(hit[1])
             start = end
         return out
 
-    def _make(
-        self, key: tuple, run: tuple, make: Callable[[object], str], sep: str, raw: bool
-    ) -> tuple:
-        text = sep.join(map(make, run))
-        hit = self.pieces[key] = (run, text.encode() if raw else text, self.build)
-        self.size += sys.getsizeof(hit[1])
-        return hit
-
     def forget(self, item: object) -> None:
         """``item`` changed in place: the pieces that show it are made again."""
         n = id(item)
-        for key in [k for k in self.pieces if n in k[2]]:
+        for key in [k for k in self.pieces if n in k[1]]:
             self._drop(key)
 
     def next_build(self) -> None:
@@ -101,4 +112,10 @@ class Chunks:
 
     def _drop(self, key: tuple) -> None:
         hit = self.pieces.pop(key)
-        self.size -= sys.getsizeof(hit[1])
+        self.size -= _size(hit[1])
+
+
+def _size(value: str | tuple[bytes, ...]) -> int:
+    if isinstance(value, tuple):
+        return sum(map(sys.getsizeof, value))
+    return sys.getsizeof(value)

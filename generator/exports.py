@@ -32,9 +32,20 @@ def _parts(point: Point) -> dict:
 _EVENTS = "\0events\0"  # stands for the events in the JSON text until they are joined in
 
 
-def timeline_json(site: Site, config: Config, rows: Rows | None = None) -> bytes:
-    rows = rows if rows is not None else Rows()
-    events = rows.joined(site.events, "json", site, config, ",\n")
+def _spliced(head: str, pieces: list[bytes], sep: bytes, tail: str) -> bytes:
+    """``head + sep.join(pieces) + tail`` encoded, in one copy of the pieces."""
+    out = [sep] * (2 * len(pieces) + 1)
+    out[0], out[-1] = head.encode(), tail.encode()
+    out[1:-1:2] = pieces
+    return b"".join(out)
+
+
+def timeline_json(site: Site, config: Config, pieces: list[bytes] | None = None) -> bytes:
+    """``pieces``: the events' part, from ``Rows.columns`` (made here if not given)."""
+    if pieces is None:
+        pieces = [",\n".join(_json_item(e, site, config) for e in site.events).encode()]
+        pieces = pieces if site.events else []
+    events = bool(pieces)
     data = {
         "title": {
             "text": {
@@ -48,7 +59,7 @@ def timeline_json(site: Site, config: Config, rows: Rows | None = None) -> bytes
     if not events:
         return text.encode()
     head, tail = text.split(f"  {json.dumps(_EVENTS, ensure_ascii=False)}", 1)
-    return b"".join((head.encode(), events, tail.encode()))
+    return _spliced(head, pieces, b",\n", tail)
 
 
 def _json_item(e: Event, site: Site, config: Config | None) -> str:
@@ -127,10 +138,13 @@ def _csv_line(values: list[str]) -> str:
     return out.getvalue()
 
 
-def events_csv(site: Site, rows: Rows | None = None) -> bytes:
-    rows = rows if rows is not None else Rows()
-    lines = rows.joined(site.events + site.undated, "csv", site, None)
-    return b"".join((_csv_line(CSV_HEADER).encode(), lines))
+def events_csv(site: Site, pieces: list[bytes] | None = None) -> bytes:
+    """``pieces``: the dated events' rows, from ``Rows.columns`` (made here if not given);
+    the undated ones follow."""
+    if pieces is None:
+        pieces = ["".join(_csv_row(e, site, None) for e in site.events).encode()]
+    undated = "".join(_csv_row(e, site, None) for e in site.undated)
+    return _spliced(_csv_line(CSV_HEADER), pieces, b"", undated)
 
 
 def _csv_row(e: Event, site: Site, config: Config | None) -> str:
@@ -187,8 +201,10 @@ def _ics_lines(lines: list[str]) -> str:
     return "".join(_fold(line) + "\r\n" for line in lines)
 
 
-def events_ics(site: Site, config: Config, rows: Rows | None = None) -> bytes:
-    rows = rows if rows is not None else Rows()
+def events_ics(site: Site, config: Config, pieces: list[bytes] | None = None) -> bytes:
+    """``pieces``: the events' part, from ``Rows.columns`` (made here if not given)."""
+    if pieces is None:
+        pieces = ["".join(_ics_event(e, site, config) for e in site.events).encode()]
     head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -196,8 +212,7 @@ def events_ics(site: Site, config: Config, rows: Rows | None = None) -> bytes:
         "CALSCALE:GREGORIAN",
         f"X-WR-CALNAME:{_ics_text(config.title)}",
     ]
-    events = rows.joined(site.events, "ics", site, config)
-    return b"".join((_ics_lines(head).encode(), events, _ics_lines(["END:VCALENDAR"]).encode()))
+    return _spliced(_ics_lines(head), pieces, b"", _ics_lines(["END:VCALENDAR"]))
 
 
 def _ics_event(e: Event, site: Site, config: Config) -> str:
@@ -235,6 +250,8 @@ class Rows:
     holds what render workers made for the next exports (``put``)."""
 
     MAKERS = {"json": _json_item, "csv": _csv_row, "ics": _ics_event}
+    KINDS = ("json", "csv", "ics")  # the columns of ``columns``
+    SEPS = (",\n", "", "")  # what joins each column's parts in its file
 
     def __init__(self):
         self.settings: tuple | None = None
@@ -268,23 +285,16 @@ class Rows:
     def put(self, event: Event, parts: dict[str, str]) -> None:
         self.parts[id(event)] = (event, parts)
 
-    def joined(
-        self, events: list[Event], kind: str, site: Site, config: Config | None, sep: str = ""
-    ) -> bytes:
-        """Each event's part of one file, in order, joined with ``sep``, in UTF-8."""
-        parts, make = self.parts, self.MAKERS[kind]
+    def columns(self, events: list[Event], site: Site, config: Config | None) -> list:
+        """The events' parts of ``KINDS``, each in pieces of UTF-8 (``Chunks.columns``)."""
+        parts, makers, kinds = self.parts, self.MAKERS, self.KINDS
 
-        def part(event: Event) -> str:
-            key = id(event)
-            entry = parts.get(key)
-            if entry is None or entry[0] is not event:
-                entry = parts[key] = (event, {})
-            text = entry[1].get(kind)
-            if text is None:
-                text = entry[1][kind] = make(event, site, config)
-            return text
+        def row(event: Event) -> tuple[str, ...]:
+            entry = parts.get(id(event))
+            made = entry[1] if entry is not None and entry[0] is event else {}
+            return tuple(made.get(k) or makers[k](event, site, config) for k in kinds)
 
-        return self.chunks.join_bytes(events, (kind, sep), part, sep)
+        return self.chunks.columns(events, "rows", row, self.SEPS)
 
 
 def sitemap(pages: list[Page], config: Config) -> bytes:
@@ -311,10 +321,11 @@ def exports(
     """``rows``: each event's part of each file, kept from the last build (see ``Rows``)."""
     rows = rows if rows is not None else Rows()
     rows.begin(site, config)
+    json_part, csv_part, ics_part = rows.columns(site.events, site, config)
     files = {
-        routes.TIMELINE_JSON: timeline_json(site, config, rows),
-        routes.EVENTS_CSV: events_csv(site, rows),
-        routes.EVENTS_ICS: events_ics(site, config, rows),
+        routes.TIMELINE_JSON: timeline_json(site, config, json_part),
+        routes.EVENTS_CSV: events_csv(site, csv_part),
+        routes.EVENTS_ICS: events_ics(site, config, ics_part),
     }
     rows.end()
     if config.base_url:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import sys
 
 import pytest
 
@@ -44,8 +43,9 @@ def test_random_edits_join_as_plain_join_and_reuse_pieces(sep: str):
             i, j = rnd.randrange(len(items)), rnd.randrange(len(items))
             items[i], items[j] = items[j], items[i]
         assert store.join(items, "k", make, sep) == sep.join(i.text for i in items)
-        encoded = store.join_bytes(items, "k", make, sep)
-        assert encoded == sep.join(i.text for i in items).encode()
+        columns = store.columns(items, "k", lambda i: (make(i), i.text.upper()), (sep, "|"))
+        assert sep.encode().join(columns[0]) == sep.join(i.text for i in items).encode()
+        assert b"|".join(columns[1]) == "|".join(i.text.upper() for i in items).encode()
         store.next_build()
         if step:
             assert len(made) < 80, step  # one edit: the pieces around it, not all 400
@@ -56,11 +56,16 @@ def test_short_runs_and_a_store_told_not_to_keep_nothing():
     store.keep = False
     items = [Item(str(i)) for i in range(30)]
     assert store.join(items, "k", lambda i: i.text) == "".join(i.text for i in items)
-    assert store.join_bytes(items, "k", lambda i: i.text) == "".join(i.text for i in items).encode()
+    assert store.columns(items, "k", lambda i: (i.text,), ("",)) == [
+        ["".join(i.text for i in items).encode()]
+    ]
     assert not store.pieces
     store = Chunks()
     assert store.join([Item("a"), Item("b")], "k", lambda i: i.text) == "ab"
-    assert store.join_bytes([Item("é"), Item("b")], "k", lambda i: i.text, ",") == "é,b".encode()
+    assert store.columns([Item("é"), Item("b")], "k", lambda i: (i.text,), (",",)) == [
+        ["é,b".encode()]
+    ]
+    assert store.columns([], "k", lambda i: (i.text,), (",", "")) == [[], []]
     assert not store.pieces and store.size == 0
 
 
@@ -72,7 +77,7 @@ def test_forget_an_item_changed_in_place():
     assert "seven" not in store.join(items, "k", lambda i: i.text)  # kept by identity
     store.forget(items[7])
     assert store.join(items, "k", lambda i: i.text) == "".join(i.text for i in items)
-    assert store.size == sum(sys.getsizeof(text) for _, text, _ in store.pieces.values())
+    assert store.size == sum(chunks._size(text) for _, text, _ in store.pieces.values())
 
 
 def test_past_the_limit_unused_pieces_go(monkeypatch: pytest.MonkeyPatch):
@@ -84,7 +89,7 @@ def test_past_the_limit_unused_pieces_go(monkeypatch: pytest.MonkeyPatch):
     store.next_build()
     store.join(second, "k", lambda i: i.text)
     store.next_build()  # over the limit: the first list's pieces were not used last build
-    assert store.size == sum(sys.getsizeof(text) for _, text, _ in store.pieces.values())
+    assert store.size == sum(chunks._size(text) for _, text, _ in store.pieces.values())
     assert all(item in second for run, _, _ in store.pieces.values() for item in run)
     assert {id(i) for run, _, _ in store.pieces.values() for i in run} == {id(i) for i in second}
 
