@@ -538,17 +538,12 @@ class Builder:
         def fingerprint_all() -> None:
             touched, replanned = state.touched, state.replanned
             old = manifest.fingerprints
+            # a patched build: a page none of whose dependencies changed is kept, and
+            # its file trusted (the watcher checks them all when quiet: ``Watcher.tidy``)
+            untouched = touched.isdisjoint if touched is not None and trust_output else None
             for page in pages:
                 path = page.path
-                if (
-                    touched is not None
-                    and trust_output
-                    and path in old
-                    and not (page.deps & touched)
-                    and path not in replanned
-                ):
-                    # nothing it depends on changed, and a patched build trusts the files
-                    # it did not touch (the watcher checks them when quiet: ``check_output``)
+                if untouched and path in old and untouched(page.deps) and path not in replanned:
                     prints[path] = old[path]
                     kept.add(path)
                     continue

@@ -41,6 +41,7 @@ class Links:
         self.shown: dict = {}  # (id(event), depth) -> (event, fragment), while these links serve
         self.lines: dict = {}  # dossier lines by object, likewise (see ``dossier_fragment``)
         self.chunks = Chunks()  # long lists of those, in pieces, likewise
+        self.splices: list | None = None  # lists left to put in the page being rendered
 
     def actor(self, name: str) -> str:
         return routes.actor(self.site.actor_by_name[name].slug)

@@ -5,6 +5,7 @@ A site's own ``templates/`` overrides the packaged templates file by file.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -182,9 +183,10 @@ def _event_html(ctx, event, show_source: bool = True) -> Safe:
 
 
 @jinja2.pass_context
-def _events_html(ctx, events, show_source: bool = True) -> Safe:
+def _events_html(ctx, events, show_source: bool = True, splice: bool = False) -> Safe:
     """A run of events, as ``event_html`` renders each, joined: an actor's page may list
-    thousands, and one call for the run costs a fraction of one template call for each."""
+    thousands, and one call for the run costs a fraction of one template call for each.
+    ``splice``: see ``_joined``."""
     if not show_source:
         return Safe("".join(_event_html(ctx, e, False) for e in events))
     env, links, variables = ctx.environment, ctx["links"], ctx.get_all
@@ -193,14 +195,32 @@ def _events_html(ctx, events, show_source: bool = True) -> Safe:
     def make(event) -> str:
         return shown_fragment(env, links, event, depth, variables)
 
-    return Safe(links.chunks.join(events, ("event", depth), make))
+    return _joined(links, events, ("event", depth), make, splice)
+
+
+_SPLICE = f"\0splice-{secrets.token_hex(8)}:"  # no article can guess it
+
+
+def _joined(links, items, kind: tuple, make, splice: bool) -> Safe:
+    """``make`` of each item, joined (from pieces kept across builds: ``Links.chunks``).
+
+    With ``splice`` (for a template that puts the list straight into the page, as the
+    packaged ones do), the page gets a marker and ``render_page`` puts the list's encoded
+    pieces in its place: the lists of the most mentioned actors run to megabytes, which
+    then are neither joined as text nor encoded again. A marker must reach the page as
+    it is: a filter applied to it (``|striptags``, ``|length``) would not see the list."""
+    splices = links.splices
+    if not splice or splices is None:
+        return Safe(links.chunks.join(items, kind, make))
+    splices.append(links.chunks.columns(items, kind, lambda item: (make(item),), ("",))[0])
+    return Safe(f"{_SPLICE}{len(splices) - 1}\0")
 
 
 @jinja2.pass_context
-def _quotes_html(ctx, quotes) -> Safe:
+def _quotes_html(ctx, quotes, splice: bool = False) -> Safe:
     """Quotes as the ``quote_item`` macro renders each, kept by quote object while these
     links serve (an edit gives its dossier's quotes new ones): the most quoted actors have
-    hundreds."""
+    hundreds. ``splice``: see ``_joined``."""
     env, links, variables = ctx.environment, ctx["links"], ctx.get_all
     depth = ctx["page_path"].count("/")
 
@@ -212,7 +232,7 @@ def _quotes_html(ctx, quotes) -> Safe:
             hit = links.shown[slot] = (quote, str(macros.quote_item(quote)))
         return hit[1]
 
-    return Safe(links.chunks.join(quotes, ("quote", depth), make))
+    return _joined(links, quotes, ("quote", depth), make, splice)
 
 
 @jinja2.pass_context
@@ -276,15 +296,16 @@ def _dossier_html(ctx, dossier, dated: bool = True) -> Safe:
 
 
 @jinja2.pass_context
-def _dossiers_html(ctx, dossiers, dated: bool = True) -> Safe:
-    """A run of dossier lines, as ``dossier_html`` renders each, joined."""
+def _dossiers_html(ctx, dossiers, dated: bool = True, splice: bool = False) -> Safe:
+    """A run of dossier lines, as ``dossier_html`` renders each, joined. ``splice``: see
+    ``_joined``."""
     depth = ctx["page_path"].count("/")
     env, links, variables = ctx.environment, ctx["links"], ctx.get_all
 
     def make(dossier) -> str:
         return dossier_fragment(env, links, dossier, dated, depth, variables)
 
-    return Safe(links.chunks.join(dossiers, ("dossier", depth, dated), make))
+    return _joined(links, dossiers, ("dossier", depth, dated), make, splice)
 
 
 def make_environment(template_dirs: list[Path], markup: Markup) -> jinja2.Environment:
@@ -327,5 +348,25 @@ def make_environment(template_dirs: list[Path], markup: Markup) -> jinja2.Enviro
 
 def render_page(env: jinja2.Environment, template: str, page_path: str, context: dict) -> bytes:
     """Render one page; ``page_path`` makes every ``url()`` in it relative to that page."""
-    html = env.get_template(template).render(page_path=page_path, **context)
-    return html.encode("utf-8")
+    links = context.get("links")
+    if not hasattr(links, "splices"):
+        return env.get_template(template).render(page_path=page_path, **context).encode()
+    links.splices = []
+    try:
+        html = env.get_template(template).render(page_path=page_path, **context)
+        return _spliced(html, links.splices, template)
+    finally:
+        links.splices = None
+
+
+def _spliced(html: str, splices: list[list[bytes]], template: str) -> bytes:
+    """The page with each marker ``_joined`` left replaced by its list's pieces."""
+    parts = html.split(_SPLICE)
+    if len(parts) != len(splices) + 1:
+        raise jinja2.TemplateError(f"{template}: a list rendered with splice=true was changed")
+    out = [parts[0].encode()]
+    for part in parts[1:]:
+        number, _, rest = part.partition("\0")
+        out += splices[int(number)]
+        out.append(rest.encode())
+    return b"".join(out)

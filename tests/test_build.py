@@ -8,6 +8,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from conftest import run_dossier
 from sitecheck import check_links
 
@@ -256,3 +257,33 @@ def test_replaced_big_files_wait_in_the_trash(tmp_path: Path):
     assert (out / "small.html").read_bytes() == b"new"
     assert [p.read_bytes() for p in trash.iterdir()] == [big_old]
     assert not [p for p in out.iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_spliced_lists_match_plain_ones_and_a_changed_marker_is_an_error(site_root):
+    """The packaged templates put long lists in with ``splice=true`` (encoded pieces put in
+    the page's bytes); a template of the site's own that shows the same lists without it
+    gets the same bytes, and one that changes a spliced list's marker gets an error."""
+    from generator.errors import DossierError
+
+    spliced = snapshot(built(site_root))
+    packaged = Path(__file__).parents[1] / "generator" / "templates"
+    own = site_root / "templates"
+    own.mkdir(exist_ok=True)
+    for name in ("actor.html", "location.html", "tag.html", "timeline.html"):
+        source = (packaged / name).read_text()
+        assert "splice=true" in source
+        (own / name).write_text(source.replace(", splice=true", ""))
+    plain = snapshot(built(site_root))
+    assert plain == spliced
+    broken = (
+        (packaged / "tag.html")
+        .read_text()
+        .replace(
+            "{{ events_html(events, splice=true) }}",
+            "{% set list = events_html(events, splice=true) %}{{ list }}{{ list }}",
+        )
+    )
+    (own / "tag.html").write_text(broken)
+    with pytest.raises(DossierError) as info:
+        build(load_config(site_root), search=False)
+    assert "tag.html" in str(info.value) and "splice" in str(info.value)
