@@ -22,6 +22,8 @@ LIMIT = 64 << 20  # bytes of text kept; past that, pieces unused by the last bui
 
 
 class Chunks:
+    """The pieces of the long runs one caller joins, kept between its builds."""
+
     def __init__(self, period: int = 0) -> None:
         """``period``: items a piece holds on average (``PERIOD`` unless given); fewer when
         an item's text costs much to make again. Odd: identities are multiples of 16."""
