@@ -158,13 +158,17 @@ def table(results: list[dict]) -> str:
         "| peak RSS (build process / render worker) |",
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
+
+    def pages(n: float) -> str:
+        return f"({n:.0f} page{'' if round(n) == 1 else 's'})"
+
     for r in results:
         rows.append(
             f"| {r['n']:,} | {r['cold']:.2f} s | {r['unchanged']:.2f} s / "
             f"{r['unchanged_process']:.2f} s | {r['edit_dossier']:.2f} s "
-            f"({r['edit_dossier_pages']:.0f} pages) | {r['edit_actor']:.2f} s "
-            f"({r['edit_actor_pages']:.0f} pages) | {r['edit_frontmatter']:.2f} s "
-            f"({r['edit_frontmatter_pages']:.0f} pages) | {r['peak_mb']:.0f} MB / "
+            f"{pages(r['edit_dossier_pages'])} | {r['edit_actor']:.2f} s "
+            f"{pages(r['edit_actor_pages'])} | {r['edit_frontmatter']:.2f} s "
+            f"{pages(r['edit_frontmatter_pages'])} | {r['peak_mb']:.0f} MB / "
             f"{r['workers_peak_mb']:.0f} MB |"
         )
     return "\n".join(rows)
