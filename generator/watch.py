@@ -375,15 +375,6 @@ class _SearchIndexer:
             note = index_search(self.config.output)
             self.log(f"search: {note}")
 
-    def tidy(self) -> bool:
-        """What is left for when nothing happens: save the build cache, free the files
-        builds replaced (``Builder.defer_freeing``), and check the trust edits put in
-        output/ (each rewrites only the pages it touches). False when a file there was
-        changed by something else: a full build puts it right."""
-        self.save_cache()
-        self.builder.free_replaced()
-        return bool(self.errors) or self.builder.output_intact(strays=False)
-
     def stop(self) -> None:
         self.stopped.set()
 
