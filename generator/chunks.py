@@ -1,11 +1,11 @@
 """Long runs of per-item text (an actor's thousands of events, the exports' rows) joined
 from pieces kept across builds, so that an edit costs the pieces it touches, not the run.
 
-A run is cut after every item whose identity falls on a boundary (``id(item) % PERIOD``),
-so the cuts depend on the items themselves, not on their positions: an item added or
-removed changes only the piece it is in. A piece is kept by the identities of its items
-(it holds the items, so no identity is reused while it is kept); callers whose items can
-change in place ``forget`` them when they do.
+A run is cut after every item whose identity falls on a boundary (``id(item) % PRIME``
+below a threshold), so the cuts depend on the items themselves, not on their positions:
+an item added or removed changes only the piece it is in. A piece is kept by the
+identities of its items (it holds the items, so no identity is reused while it is kept);
+callers whose items can change in place ``forget`` them when they do.
 """
 
 from __future__ import annotations
@@ -13,12 +13,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Hashable, Sequence
 from itertools import compress, count, repeat
-from operator import mod, not_
+from operator import gt, mod
 from typing import Any
 
-PERIOD = 61  # items a piece holds, on average (odd: identities are multiples of 16)
+PERIOD = 61  # items a piece holds, on average
+# identities are multiples of 16, a fixed stride apart for objects made one after another
+# (at most 512 bytes in CPython's allocator): modulo a prime over 32 they spread evenly
+PRIME = 61
 SHORT = 256  # shorter runs are joined directly: keeping their pieces would not pay
-LIMIT = 64 << 20  # bytes of text kept; past that, pieces unused by the last build go
+LIMIT = 64 << 20  # bytes kept: past that, no new pieces, and those unused by the last build go
 
 
 class Chunks:
@@ -26,8 +29,8 @@ class Chunks:
 
     def __init__(self, period: int = 0) -> None:
         """``period``: items a piece holds on average (``PERIOD`` unless given); fewer when
-        an item's text costs much to make again. Odd: identities are multiples of 16."""
-        self.period = period | 1 if period else 0
+        an item's text costs much to make again."""
+        self.period = period
         self.pieces: dict[tuple, tuple] = {}  # key -> (items, text or columns, build)
         self.size = 0
         self.build = 0
@@ -74,8 +77,8 @@ class Chunks:
         ids = tuple(map(id, items))
         # the positions just after each item on a boundary (C-level iterators: this runs
         # over every item of every long list an edit touches)
-        period = self.period or PERIOD
-        ends = list(compress(count(1), map(not_, map(mod, ids, repeat(period)))))
+        below = repeat(max(1, round(PRIME / (self.period or PERIOD))))
+        ends = list(compress(count(1), map(gt, below, map(mod, ids, repeat(PRIME)))))
         if not ends or ends[-1] != len(ids):
             ends.append(len(ids))
         pieces, build = self.pieces, self.build
@@ -86,8 +89,10 @@ class Chunks:
             hit = pieces.get(key)
             if hit is None:
                 run = tuple(items[start:end])
-                hit = pieces[key] = (run, make_piece(run), build)
-                self.size += _size(hit[1])
+                hit = (run, make_piece(run), build)
+                if self.size <= LIMIT:  # a full render of a big site stops keeping here
+                    pieces[key] = hit
+                    self.size += _size(hit[1])
             elif hit[2] != build:
                 hit = pieces[key] = (hit[0], hit[1], build)
             out.append(hit[1])
