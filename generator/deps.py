@@ -291,18 +291,23 @@ def template_digests(
 
 
 _ORDERED: dict[int, tuple[Collection[str], tuple[str, ...]]] = {}
+_ORDERED_MOST = 1_000_000  # tokens kept in all (the sets of pages planned again go too)
+_ordered_tokens = 0
 
 
 def _ordered(deps: Collection[str]) -> tuple[str, ...]:
     """``deps`` sorted, kept by the set object (a page keeps its set until planned again;
     the most mentioned actors' pages have thousands)."""
+    global _ordered_tokens
     if len(deps) < 64:
         return tuple(sorted(deps))
     hit = _ORDERED.get(id(deps))
     if hit is None or hit[0] is not deps:
-        if len(_ORDERED) > 50_000:
+        if _ordered_tokens + len(deps) > _ORDERED_MOST:
             _ORDERED.clear()
+            _ordered_tokens = 0
         hit = _ORDERED[id(deps)] = (deps, tuple(sorted(deps)))
+        _ordered_tokens += len(deps)
     return hit[1]
 
 

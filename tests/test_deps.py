@@ -33,3 +33,15 @@ def test_fingerprint_depends_on_each_token_and_its_value():
     assert fingerprint("p.html", "tpl", "common", deps, {**values, "t5": "w"}) != base
     assert fingerprint("p.html", "tpl", "common", deps | {"new"}, values) != base
     assert fingerprint("q.html", "tpl", "common", deps, values) != base
+
+
+def test_sorted_tokens_kept_are_bounded(monkeypatch):
+    from generator import deps as module
+
+    monkeypatch.setattr(module, "_ORDERED", {})
+    monkeypatch.setattr(module, "_ordered_tokens", 0)
+    monkeypatch.setattr(module, "_ORDERED_MOST", 500)
+    sets = [frozenset(f"t{i}-{j}" for j in range(100)) for i in range(20)]
+    for tokens in sets:
+        assert fingerprint("p", "t", "c", tokens, {}) == fingerprint("p", "t", "c", set(tokens), {})
+    assert sum(len(kept) for _, kept in module._ORDERED.values()) <= 500
