@@ -774,9 +774,13 @@ class Builder:
         self.cache.manifest_dirty = True
 
     def free_replaced(self) -> None:
-        """Remove the old files that writes left in trash folders (``defer_freeing``)."""
+        """Remove the old files that writes left in trash folders (``defer_freeing``), and
+        any trash a process stopped before it could do so left beside ``output/`` (links to
+        old bytes only: nothing there is of use to anyone)."""
         while self.trash:
             shutil.rmtree(self.trash.pop(), ignore_errors=True)
+        for stale in self.config.output.parent.glob(".dossier-trash-*"):
+            shutil.rmtree(stale, ignore_errors=True)
 
     def forget_output(self) -> None:
         """Trust nothing on disk: the next build renders every page."""

@@ -170,12 +170,16 @@ def test_output_changed_behind_the_watchers_back_is_put_right(site: Path):
 
 def test_replaced_files_are_freed_when_quiet(site: Path, monkeypatch: pytest.MonkeyPatch):
     """The watcher's builds leave the files they replace in a trash folder beside output/
-    (freeing big files takes time an edit should not wait for); it goes when quiet."""
+    (freeing big files takes time an edit should not wait for); it goes when quiet, with
+    any a killed watcher left."""
     monkeypatch.setattr(output, "BIG", 1)  # every replaced file, not only the big ones
+    stale = site / ".dossier-trash-left-by-a-killed-watcher"
+    stale.mkdir()
+    (stale / "123").write_bytes(b"old bytes")
     with Running(site) as run:
         dossier = site / "content" / "dossiers" / "invasion.md"
         run.after(lambda: dossier.write_text(dossier.read_text() + "\nOne more line.\n"))
-        trash = [p for p in site.iterdir() if p.name.startswith(".dossier-trash-")]
+        trash = [p for p in site.iterdir() if p.name.startswith(".dossier-trash-") and p != stale]
         assert trash and any(p.iterdir() for p in trash)
         page = site / "output" / "dossiers" / "invasion" / "index.html"
         assert b"One more line." in page.read_bytes()
@@ -183,6 +187,7 @@ def test_replaced_files_are_freed_when_quiet(site: Path, monkeypatch: pytest.Mon
         while any(p.exists() for p in trash) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not any(p.exists() for p in trash)
+        assert not stale.exists()
 
 
 def test_new_seed_is_ingested(site: Path, monkeypatch):
