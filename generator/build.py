@@ -470,10 +470,15 @@ class Builder:
 
             def fresh_deps() -> None:
                 shared: dict = {}
+                wanted = {p.path for p in fresh}
+                was = {p.path: p.deps for p in before if p.path in wanted}
                 for page in fresh:
-                    page.deps = deps.deps_for(
+                    found = deps.deps_for(
                         page.template, page.context, site, page.template in last.packaged, shared
                     )
+                    # the same set as before: keep that object (its tokens are kept sorted)
+                    old = was.get(page.path)
+                    page.deps = old if old is not None and old == found else found
 
             timer.stage("deps", fresh_deps)
             last.pages = pages
