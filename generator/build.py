@@ -26,7 +26,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import deps, routes
+from . import chunks, deps, routes
 from .cache import BuildCache, code_digest, digest, input_stamp
 from .config import CONFIG_FILE, Config
 from .content import line_in_file, load_content, read_file
@@ -44,7 +44,13 @@ from .pool import (
     prerender_fragments,
     render_pages,
 )
-from .render import PACKAGE_TEMPLATES, dossier_fragment, make_environment, shown_fragment
+from .render import (
+    PACKAGE_TEMPLATES,
+    dossier_fragment,
+    make_environment,
+    render_page,
+    shown_fragment,
+)
 from .search import SEARCH_DIR, index_search
 from .site import Site, assemble, patch_dossier
 
@@ -243,6 +249,16 @@ class _State:
 # -- the builder --------------------------------------------------------------------------------
 
 
+def _list_length(page: Page) -> int:
+    """How many events and dossiers a packaged page listing them shows (0 for others)."""
+    context = page.context
+    if page.template in ("actor.html", "location.html"):
+        return len(context["profile"].events) + len(context["profile"].dossiers)
+    if page.template == "timeline.html" and context.get("year"):
+        return sum(len(events) for _, months in context["groups"] for _, events in months)
+    return 0
+
+
 class Builder:
     """Builds one site again and again, rendering only what changed since the last build.
 
@@ -375,6 +391,12 @@ class Builder:
             for event in state.site.events:  # and each event as those pages show it
                 shown_fragment(state.env, links, event, FRAGMENT_DEPTH, variables)
             self.cache.fragments_dirty = self.cache.fragments_dirty or len(store) != size
+            # the pieces of the longest lists (most edits touch the busiest actors' pages),
+            # up to half of what ``Chunks`` keeps
+            for page in sorted(state.pages, key=_list_length, reverse=True):
+                if _list_length(page) < chunks.SHORT or links.chunks.size > chunks.LIMIT // 2:
+                    break
+                render_page(state.env, page.template, page.path, page.context)
 
     def _patch(self, last: _State, changed: Collection[Path], timer: Timer) -> _State | None:
         """The last build's state with the changed content files applied, when they are

@@ -184,7 +184,7 @@ def test_replaced_files_are_freed_when_quiet(site: Path, monkeypatch: pytest.Mon
         page = site / "output" / "dossiers" / "invasion" / "index.html"
         assert b"One more line." in page.read_bytes()
         deadline = time.monotonic() + WAIT
-        while any(p.exists() for p in trash) and time.monotonic() < deadline:
+        while any(p.exists() for p in (*trash, stale)) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not any(p.exists() for p in trash)
         assert not stale.exists()
