@@ -34,7 +34,7 @@ from .errors import DossierError, Problem, Problems
 from .exports import Rows, exports
 from .markup import Markup
 from .output import WriteStats, existing_files, is_empty_folder, move_in, write_site
-from .pages import Links, Page, plan, tag_page
+from .pages import Links, Page, links_of, plan, tag_page
 from .pool import (
     FRAGMENT_DEPTH,
     PARALLEL_MIN_PAGES,
@@ -380,8 +380,8 @@ class Builder:
         if not self._rows.chunks.pieces:
             exports(state.site, self.config, state.pages, self._rows)
         store = self.cache.fragments(state.templates.get("_macros.html", "?"))
-        links = state.pages[0].context.get("links") if state.pages else None
-        if isinstance(links, Links):  # the dossier lines of actor and place pages
+        links = links_of(state.pages)
+        if links is not None:  # the dossier lines of actor and place pages
             links.store = store
             size = len(store)
             variables = fragment_variables(links, self.config)
@@ -393,9 +393,13 @@ class Builder:
             self.cache.fragments_dirty = self.cache.fragments_dirty or len(store) != size
             # the pieces of the longest lists (most edits touch the busiest actors' pages),
             # up to half of what ``Chunks`` keeps
-            for page in sorted(state.pages, key=_list_length, reverse=True):
-                if _list_length(page) < chunks.SHORT or links.chunks.size > chunks.LIMIT // 2:
+            longest = sorted(
+                ((_list_length(p), i) for i, p in enumerate(state.pages)), reverse=True
+            )
+            for length, i in longest:
+                if length < chunks.SHORT or links.chunks.size > chunks.LIMIT // 2:
                     break
+                page = state.pages[i]
                 render_page(state.env, page.template, page.path, page.context)
 
     def _patch(self, last: _State, changed: Collection[Path], timer: Timer) -> _State | None:
@@ -430,12 +434,12 @@ class Builder:
         changed_tokens = {deps.EVERYTHING}
         edited = [(rel, entry) for rel, entry in updates if entry.graph != last.graphs[rel]]
         if edited:
-            links = last.pages[0].context.get("links") if last.pages else None
+            links = links_of(last.pages)
             patched = timer.stage("assemble", self._patch_dossiers, site, edited, links)
             if patched is None:
                 return None
             done, listed = patched
-            split = last.pages[0].context["links"].split if last.pages else None
+            split = links.split if links is not None else None
             if (len(site.events) > config.timeline_split) != split:
                 return None  # the timeline is split by year now, or no longer
             changed_tokens |= {deps.GRAPH, "tags"}
@@ -509,7 +513,9 @@ class Builder:
         last.touched = changed_tokens
         return last
 
-    def _patch_dossiers(self, site: Site, edited: list, links) -> tuple[set[str], bool] | None:
+    def _patch_dossiers(
+        self, site: Site, edited: list, links: Links | None
+    ) -> tuple[set[str], bool] | None:
         """Apply edited dossiers to the site in place; the paths of the pages that show
         what changed (to be planned again) and whether the list of dossiers shows a change;
         None when the site must be assembled. ``links``: the last build's, whose long
@@ -523,7 +529,7 @@ class Builder:
             if done is None:
                 return None
             listed = listed or done.listed
-            if isinstance(links, Links):
+            if links is not None:
                 for slug in done.dossiers:
                     links.chunks.forget(site.dossier_by_slug[slug])
             for name in done.actors:
@@ -584,8 +590,8 @@ class Builder:
                     todo.append(page)
 
         timer.stage("fingerprints", fingerprint_all)
-        links = pages[0].context.get("links") if pages else None
-        if isinstance(links, Links):
+        links = links_of(pages)
+        if links is not None:
             links.fragments = {}  # keyed by object identity: for one build only
             links.chunks.next_build()
             store = cache.fragments(templates.get("_macros.html", "?"))
@@ -607,7 +613,7 @@ class Builder:
             raise DossierError(template_problem(exc, config)) from None
         if pages and len(todo) == len(pages):
             cache.trim_markdown(cache.markdown.used)
-        if isinstance(links, Links) and len(links.store) != size:
+        if links is not None and len(links.store) != size:
             cache.fragments_dirty = True
 
         export_fp = digest(repr((common, values[deps.GRAPH], sorted(prints))))

@@ -67,6 +67,12 @@ class Links:
         return f"{page}#{event.id}"
 
 
+def links_of(pages: list[Page]) -> Links | None:
+    """The ``Links`` the pages of one planning share (None without pages)."""
+    links = pages[0].context.get("links") if pages else None
+    return links if isinstance(links, Links) else None
+
+
 def tag_page(tag: str) -> str:
     return routes.tag(slugify(tag, "tag"))
 

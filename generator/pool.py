@@ -20,7 +20,7 @@ from .cache import DocumentCache, Entry, stat_key
 from .config import Config
 from .content import content_files, read_file, relative_paths
 from .exports import Rows
-from .pages import Links, Page
+from .pages import Links, Page, links_of
 from .render import event_fragment, fragment_key, render_page
 
 PARALLEL_MIN_PAGES = 300  # fewer pages than this render faster in one process
@@ -49,8 +49,8 @@ def _render_chunk(indices: list[int]) -> tuple[list[tuple[str, bytes | str]], di
     whole site."""
     env, pages, markdown, staging = _JOB  # type: ignore[misc]
     markdown.added, markdown.used = {}, set()
-    links = pages[indices[0]].context.get("links") if indices else None
-    if isinstance(links, Links):  # pieces of lists would die with this worker: unused
+    links = links_of(pages)
+    if links is not None:  # pieces of lists would die with this worker: unused
         links.chunks.keep = False
     out: list[tuple[str, bytes | str]] = []
     for i in indices:

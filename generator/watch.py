@@ -141,8 +141,7 @@ class Watcher:
         self.on_error = on_error
         self.quiet = quiet
         self.events: queue.Queue = queue.Queue()
-        self.builder = Builder(config)
-        self.builder.defer_freeing = True  # old files freed while quiet (``next_changes``)
+        self.builder = self._new_builder(config)
         self.paths = Paths(config)
         self.observer = None
         self.watched: set[Path] = set()
@@ -178,6 +177,12 @@ class Watcher:
         if self._unsaved is not None:
             self._unsaved = None
             self.builder.cache.save()
+
+    @staticmethod
+    def _new_builder(config: Config) -> Builder:
+        builder = Builder(config)
+        builder.defer_freeing = True  # replaced files are freed when quiet (``tidy``)
+        return builder
 
     def tidy(self) -> bool:
         """What is left for when nothing happens: save the build cache, free the files
@@ -265,8 +270,7 @@ class Watcher:
             if "config" in kinds:
                 self.config = load_config(self.config.root)
                 self.builder.free_replaced()
-                self.builder = Builder(self.config)
-                self.builder.defer_freeing = True
+                self.builder = self._new_builder(self.config)
                 self.paths = Paths(self.config)
             # the changed paths spare the builder a look at every file, unless ingest
             # (seeds) or the config may have changed more than the watcher saw
