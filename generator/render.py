@@ -1,6 +1,7 @@
 """Jinja2 environment: autoescaped, strict about undefined names, with the site's filters.
 
-A site's own ``templates/`` overrides the packaged templates file by file.
+A site's own ``templates/`` overrides the default templates file by file. The defaults are
+the project's top-level ``templates/``, installed inside the package (``generator/templates``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from . import routes
 from .dates import When, month_name
 from .markup import Markup
 
-PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+
+def _default_templates() -> Path:
+    """Inside the installed package; in a source checkout, the project's ``templates/``."""
+    inside = Path(__file__).parent / "templates"
+    return inside if inside.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+PACKAGE_TEMPLATES = _default_templates()
 
 
 def _when(value: When | None, default: str = "date unknown") -> str:
@@ -310,7 +318,11 @@ def _dossiers_html(ctx, dossiers, dated: bool = True, splice: bool = False) -> S
 
 def make_environment(template_dirs: list[Path], markup: Markup) -> jinja2.Environment:
     loader = jinja2.ChoiceLoader(
-        [jinja2.FileSystemLoader(str(d)) for d in template_dirs if d.is_dir()]
+        [
+            jinja2.FileSystemLoader(str(d))
+            for d in template_dirs  # the defaults come last, whatever path leads to them
+            if d.is_dir() and d.resolve() != PACKAGE_TEMPLATES.resolve()
+        ]
         + [jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES))]
     )
     env = jinja2.Environment(

@@ -223,7 +223,7 @@ def test_pool_rendered_pages_are_staged_then_moved_into_place(tmp_path):
 
     # every page rendered again by the pool, over the site already there: moved in file
     # by file, and what no page makes any more is gone
-    base = (Path(__file__).parents[1] / "generator" / "templates" / "base.html").read_text()
+    base = (Path(__file__).parents[1] / "templates" / "base.html").read_text()
     (root / "templates" / "dossier.html").unlink()
     (root / "templates" / "base.html").write_text(base.replace("<main", "<!-- v2 --><main"))
     (config.output / "stray.html").write_text("left by someone")
@@ -266,7 +266,7 @@ def test_spliced_lists_match_plain_ones_and_a_changed_marker_is_an_error(site_ro
     from generator.errors import DossierError
 
     spliced = snapshot(built(site_root))
-    packaged = Path(__file__).parents[1] / "generator" / "templates"
+    packaged = Path(__file__).parents[1] / "templates"
     own = site_root / "templates"
     own.mkdir(exist_ok=True)
     for name in ("actor.html", "location.html", "tag.html", "timeline.html"):
@@ -287,3 +287,18 @@ def test_spliced_lists_match_plain_ones_and_a_changed_marker_is_an_error(site_ro
     with pytest.raises(DossierError) as info:
         build(load_config(site_root), search=False)
     assert "tag.html" in str(info.value) and "splice" in str(info.value)
+
+
+def test_a_site_whose_templates_are_the_defaults_builds_as_with_the_packaged_ones(site_root):
+    """This project's own demo site keeps the default templates in its ``templates/``: they
+    are not taken for the site's own (which would lose what the build knows about them)."""
+    from generator.build import Builder
+    from generator.render import PACKAGE_TEMPLATES
+
+    assert (PACKAGE_TEMPLATES / "base.html").is_file()
+    reference = snapshot(built(site_root))
+    (site_root / "templates").symlink_to(PACKAGE_TEMPLATES)  # as seen from elsewhere
+    builder = Builder(load_config(site_root))
+    builder.build(search=False)
+    assert builder._last.packaged == set(builder.environment().list_templates())
+    assert snapshot(site_root / "output") == reference

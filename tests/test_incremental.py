@@ -175,7 +175,7 @@ def random_edit(rnd: random.Random, root: Path) -> str:
         return "write actor ada-lovelace"
     templates = root / "templates"
     templates.mkdir(exist_ok=True)
-    base = (Path(__file__).parents[1] / "generator" / "templates" / "base.html").read_text()
+    base = (Path(__file__).parents[1] / "templates" / "base.html").read_text()
     (templates / "base.html").write_text(
         base.replace("</footer>", f"<!-- v{rnd.randint(1, 9)} --></footer>")
     )
@@ -315,7 +315,7 @@ def test_template_change_rebuilds_its_pages_only(site: Path):
     builder = Builder(config)
     builder.build(search=False)
     (site / "templates").mkdir(exist_ok=True)
-    src = Path(__file__).parents[1] / "generator" / "templates" / "tag.html"
+    src = Path(__file__).parents[1] / "templates" / "tag.html"
     (site / "templates" / "tag.html").write_text(src.read_text().replace("<h2>", "<h2 class=x>"))
     result = builder.build(search=False)
     rendered = set(result.rendered.files.made)  # type: ignore[attr-defined]
@@ -331,7 +331,7 @@ def test_macro_change_rebuilds_every_page_showing_its_fragments(site: Path, tmp_
     builder = Builder(load_config(site))
     builder.build(search=False)
     (site / "templates").mkdir(exist_ok=True)
-    src = (Path(__file__).parents[1] / "generator" / "templates" / "_macros.html").read_text()
+    src = (Path(__file__).parents[1] / "templates" / "_macros.html").read_text()
     marked = (
         src.replace('<li class="event"', '<li data-marked class="event"')
         .replace("<li><a href=", "<li data-marked><a href=")
