@@ -91,23 +91,25 @@ class NameLinks:
 
     def matches(self, text: str) -> Iterator[tuple[re.Match, str]]:
         """(match, href) left to right, never overlapping, as the one pattern would."""
-        upcoming: list[re.Match | None] = [
-            _search(p, text) if head in text else None
-            for p, head in zip(self.patterns, self.heads, strict=True)
-        ]
-        pos = 0
-        while True:
-            best = None
-            for i, match in enumerate(upcoming):
-                if match is not None and match.start() < pos:
-                    match = upcoming[i] = _search(self.patterns[i], text, pos)
-                if match is not None and (best is None or match.start() < upcoming[best].start()):
-                    best = i
-            if best is None:
-                return
-            match = upcoming[best]
+        # (start, form's index, match) of the forms found ahead; a text holds few of them.
+        # At one start the lower index wins: the longer form, as in the one pattern.
+        ahead = []
+        for i, (pattern, head) in enumerate(zip(self.patterns, self.heads, strict=True)):
+            if head in text and (match := _search(pattern, text)) is not None:
+                ahead.append((match.start(), i, match))
+        while ahead:
+            _, best, match = min(ahead)
             yield match, self.href[self.forms[best]]
             pos = match.end()
+            kept = []
+            for start, i, m in ahead:  # forms overlapping this match: their next one
+                if start < pos:
+                    m = _search(self.patterns[i], text, pos)
+                    if m is None:
+                        continue
+                    start = m.start()
+                kept.append((start, i, m))
+            ahead = kept
 
     def split(self, text: str, done: set[str]) -> list:
         """[text before, (label, href, text after), …] for first mentions not yet linked."""
