@@ -33,7 +33,15 @@ from .content import line_in_file, load_content, read_file
 from .errors import DossierError, Problem, Problems
 from .exports import Rows, exports
 from .markup import Markup
-from .output import WriteStats, existing_files, is_empty_folder, move_in, write_site
+from .output import (
+    WriteStats,
+    existing_files,
+    is_empty_folder,
+    move_in,
+    stage_file,
+    worth_staging,
+    write_site,
+)
 from .pages import Links, Page, links_of, plan, tag_page
 from .pool import (
     FRAGMENT_DEPTH,
@@ -378,7 +386,8 @@ class Builder:
         for name in sorted({p.template for p in state.pages} | {"_macros.html"}):
             state.env.get_template(name)
         if not self._rows.chunks.pieces:
-            exports(state.site, self.config, state.pages, self._rows)
+            for _ in exports(state.site, self.config, state.pages, self._rows):
+                pass
         store = self.cache.fragments(state.templates.get("_macros.html", "?"))
         links = links_of(state.pages)
         if links is not None:  # the dossier lines of actor and place pages
@@ -624,10 +633,9 @@ class Builder:
             and all(fp == export_fp and unchanged_on_disk(p) for p, fp in previous.items())
         ):
             kept.update(previous)
-            exported: dict[str, bytes] = {}
+            exported: list[str] = []
         else:
-            exported = timer.stage("exports", exports, site, config, pages, self._rows)
-        files.update(exported)
+            exported = timer.stage("exports", self._exports, state, files, staged, staging)
         files.update(timer.stage("assets", static_files, config))
         self._pending = (prints, export_fp, set(exported) or set(previous), state, staged)
         rendered = Rendered(
@@ -639,6 +647,19 @@ class Builder:
             len(todo),
         )
         return rendered, kept
+
+    def _exports(
+        self, state: _State, files: dict[str, bytes], staged: dict[str, str], staging: str | None
+    ) -> list[str]:
+        """Make the exports into ``files``, or (big ones) ``staging``; return their paths."""
+        paths = []
+        for path, data in exports(state.site, self.config, state.pages, self._rows):
+            if staging is not None and worth_staging(data):
+                staged[path] = stage_file(staging, path, data)
+            else:
+                files[path] = data
+            paths.append(path)
+        return paths
 
     def input_stamp(self) -> tuple[str, list[Path]]:
         """How every input of the build looks on disk (see ``cache.input_stamp``)."""

@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Iterator
 
 from . import routes
 from .chunks import Chunks
@@ -317,18 +318,17 @@ def robots(config: Config) -> bytes:
 
 def exports(
     site: Site, config: Config, pages: list[Page], rows: Rows | None = None
-) -> dict[str, bytes]:
-    """``rows``: each event's part of each file, kept from the last build (see ``Rows``)."""
+) -> Iterator[tuple[str, bytes]]:
+    """(path, bytes) of each export, one at a time: at 10,000 dossiers each is about 10 MB,
+    and a caller can put one away before the next is made. ``rows``: each event's part of
+    each file, kept from the last build (see ``Rows``)."""
     rows = rows if rows is not None else Rows()
     rows.begin(site, config)
     json_part, csv_part, ics_part = rows.columns(site.events, site, config)
-    files = {
-        routes.TIMELINE_JSON: timeline_json(site, config, json_part),
-        routes.EVENTS_CSV: events_csv(site, csv_part),
-        routes.EVENTS_ICS: events_ics(site, config, ics_part),
-    }
+    yield routes.TIMELINE_JSON, timeline_json(site, config, json_part)
+    yield routes.EVENTS_CSV, events_csv(site, csv_part)
+    yield routes.EVENTS_ICS, events_ics(site, config, ics_part)
     rows.end()
     if config.base_url:
-        files[routes.SITEMAP] = sitemap(pages, config)
-        files[routes.ROBOTS] = robots(config)
-    return files
+        yield routes.SITEMAP, sitemap(pages, config)
+        yield routes.ROBOTS, robots(config)

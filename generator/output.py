@@ -41,7 +41,25 @@ def write_file(path: Path, data: bytes, trash: str | None = None) -> None:
         raise
 
 
-def _keep_old(path: Path, trash: str) -> None:
+def worth_staging(data: bytes) -> bool:
+    """Big enough to go to a staging file as soon as it is made (see ``stage_file``)."""
+    return len(data) >= BIG
+
+
+def stage_file(staging: str, rel: str, data: bytes) -> str:
+    """Leave ``data`` in ``staging`` where ``rel`` goes in ``output/`` (for ``move_in`` or
+    ``write_site`` to move into place), so that the bytes need not be held until then.
+    Returns the file's name."""
+    name = os.path.join(staging, rel)
+    os.makedirs(os.path.dirname(name), exist_ok=True)
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    with os.fdopen(fd, "wb") as fh:
+        os.fchmod(fh.fileno(), 0o644)
+        fh.write(data)
+    return name
+
+
+def _keep_old(path: Path, trash: str | os.PathLike) -> None:
     """Link a big file about to be replaced into ``trash``: the rename over it then only
     drops a name, and freeing its blocks (milliseconds a megabyte on ext4) waits until
     ``trash`` is removed."""
@@ -135,6 +153,8 @@ def write_site(
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
+        if trash is not None:
+            _keep_old(target, trash)
         os.replace(source, target)
         stats.written += 1
     for rel in sorted(files):

@@ -20,6 +20,7 @@ from .cache import DocumentCache, Entry, stat_key
 from .config import Config
 from .content import content_files, read_file, relative_paths
 from .exports import Rows
+from .output import stage_file, worth_staging
 from .pages import Links, Page, links_of
 from .render import event_fragment, fragment_key, render_page
 
@@ -59,13 +60,7 @@ def _render_chunk(indices: list[int]) -> tuple[list[tuple[str, bytes | str]], di
         if staging is None:
             out.append((page.path, data))
             continue
-        name = os.path.join(staging, page.path)  # see ``output.move_in``
-        os.makedirs(os.path.dirname(name), exist_ok=True)
-        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), 0o644)
-            fh.write(data)
-        out.append((page.path, name))
+        out.append((page.path, stage_file(staging, page.path, data)))
     return out, markdown.added, markdown.used
 
 
@@ -165,8 +160,11 @@ def render_pages(
     """Render pages (in a process pool when there are many and it is safe to fork).
 
     Returns (path → bytes, path → staged file): with ``staging``, pages rendered by the
-    pool are written to files in that folder rather than kept in memory."""
+    pool, and big ones rendered here, are written to files in that folder rather than kept
+    in memory."""
     global _JOB
+    files: dict[str, bytes] = {}
+    staged: dict[str, str] = {}
     if parallel and len(pages) >= PARALLEL_MIN_PAGES and can_fork():
         workers = _workers()
         size = max(8, min(64, len(pages) // (workers * 8)))
@@ -175,8 +173,6 @@ def render_pages(
         try:
             ctx = multiprocessing.get_context("fork")
             with ctx.Pool(workers) as pool:
-                files: dict[str, bytes] = {}
-                staged: dict[str, str] = {}
                 for out, added, used in pool.imap_unordered(_render_chunk, chunks):
                     for path, data in out:
                         if isinstance(data, str):
@@ -184,13 +180,20 @@ def render_pages(
                         else:
                             files[path] = data
                     for key, value in added.items():
-                        markdown[key] = value
+                        markdown.put(key, value)
                     markdown.used |= used
                 return files, staged
         except Exception:
             if staging is not None:  # render again in this process, where the error is raised
                 shutil.rmtree(staging)
                 os.mkdir(staging)
+            files, staged = {}, {}
         finally:
             _JOB = None
-    return {p.path: render_page(env, p.template, p.path, p.context) for p in pages}, {}
+    for page in pages:  # in this process: big pages go to ``staging`` as they are made
+        data = render_page(env, page.template, page.path, page.context)
+        if staging is not None and worth_staging(data):
+            staged[page.path] = stage_file(staging, page.path, data)
+        else:
+            files[page.path] = data
+    return files, staged

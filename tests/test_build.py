@@ -259,6 +259,29 @@ def test_replaced_big_files_wait_in_the_trash(tmp_path: Path):
     assert not [p for p in out.iterdir() if p.name.startswith(".tmp-")]
 
 
+def test_staged_files_replace_old_ones_through_the_trash_too(tmp_path: Path):
+    """Big pages and exports are staged as soon as they are made; moved into place, the big
+    file each replaces waits in the trash as well, and a staged copy of unchanged bytes is
+    left where it was."""
+    from generator import output
+
+    out, trash, staging = tmp_path / "out", tmp_path / "trash", tmp_path / "staging"
+    trash.mkdir()
+    staging.mkdir()
+    big_old, big_new = b"a" * output.BIG, b"b" * output.BIG
+    output.write_site(out, {"a/big.html": big_old, "same.json": big_old})
+    staged = {
+        "a/big.html": output.stage_file(str(staging), "a/big.html", big_new),
+        "same.json": output.stage_file(str(staging), "same.json", big_old),
+    }
+    stats = output.write_site(out, {}, staged=staged, trash=str(trash), prune=False)
+    assert (stats.written, stats.unchanged) == (1, 1)
+    assert (out / "a/big.html").read_bytes() == big_new
+    assert (out / "same.json").read_bytes() == big_old
+    assert [p.read_bytes() for p in trash.iterdir()] == [big_old]
+    assert (staging / "same.json").exists() and not (staging / "a/big.html").exists()
+
+
 def test_spliced_lists_match_plain_ones_and_a_changed_marker_is_an_error(site_root):
     """The packaged templates put long lists in with ``splice=true`` (encoded pieces put in
     the page's bytes); a template of the site's own that shows the same lists without it

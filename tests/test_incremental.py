@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import chunks
+from generator import chunks, output
 from generator.build import Builder, build, render_site
 from generator.config import load_config
 from generator.errors import DossierError
@@ -203,11 +203,16 @@ def split_timeline(root: Path) -> None:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6, 7, 8])
-def test_random_edit_sequences_equal_clean_builds(site: Path, tmp_path: Path, seed: int):
+def test_random_edit_sequences_equal_clean_builds(
+    site: Path, tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
+):
     rnd = random.Random(seed)
     if seed % 2 == 0:
         split_timeline(site)
+    if seed % 4 in (1, 2):  # every file big: staged as soon as made, old ones to the trash
+        monkeypatch.setattr(output, "BIG", 64)
     builder = Builder(load_config(site))
+    builder.defer_freeing = seed % 4 in (1, 2)
     builder.build(search=False)
     for step in range(8):
         inputs = inputs_now(site)
@@ -215,7 +220,9 @@ def test_random_edit_sequences_equal_clean_builds(site: Path, tmp_path: Path, se
         # as the watcher does: tell the builder which files changed (or not)
         changed = changed_paths(site, inputs) if rnd.random() < 0.5 else None
         if rnd.random() < 0.3:  # a fresh process, reading the disk cache
+            builder.free_replaced()
             builder = Builder(load_config(site))
+            builder.defer_freeing = seed % 4 in (1, 2)
         before = tree(site / "output")
         try:
             builder.build(search=False, changed=changed)
@@ -359,6 +366,31 @@ def test_corrupt_cache_is_ignored(site: Path):
     shutil.rmtree(config.output)
     build(config, search=False)
     assert tree(config.output) == expected
+
+
+def test_a_fresh_process_converts_no_markdown_the_cache_holds(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Rendered Markdown is kept on disk (compressed) and reused: a new process rebuilding
+    every page converts nothing and writes the same bytes."""
+    import markdown
+
+    config = load_config(site)
+    build(config, search=False)
+    expected = tree(config.output)
+    shutil.rmtree(config.output)
+    converted = []
+    real = markdown.Markdown.convert
+    monkeypatch.setattr(
+        markdown.Markdown, "convert", lambda md, text: converted.append(text) or real(md, text)
+    )
+    builder = Builder(config)
+    builder.build(search=False)
+    assert converted == []
+    assert tree(config.output) == expected
+    stored = builder.cache.markdown
+    assert stored and all(isinstance(v, bytes) for v in dict(stored).values())
+    assert sum(map(len, dict(stored).values())) < sum(len(stored.get(k)) for k in stored)
 
 
 def age_inputs(root: Path, seconds: float = 3600) -> None:
