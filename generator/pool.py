@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import signal
 import threading
 from pathlib import Path
 
@@ -42,6 +43,19 @@ def can_fork() -> bool:
 
 def _workers() -> int:
     return min(os.cpu_count() or 1, 4)
+
+
+def _worker_signals() -> None:
+    """A worker leaves Ctrl-C to the build (which ends the pool), and dies quietly when the
+    pool ends it: not with the handlers it inherited (the watcher's SIGTERM raised
+    KeyboardInterrupt in idle workers, each printing a traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _pool(workers: int):
+    """A pool of forked workers (see ``_worker_signals``)."""
+    return multiprocessing.get_context("fork").Pool(workers, initializer=_worker_signals)
 
 
 def _render_chunk(indices: list[int]) -> tuple[list[tuple[str, bytes | str]], dict, set]:
@@ -106,7 +120,7 @@ def prerender_fragments(
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     _JOB = (env, links, config, site.events, need_html, need_rows)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with _pool(workers) as pool:
             for out in pool.imap_unordered(_fragment_chunk, chunks):
                 for i, html, parts in out:
                     if html is not None:
@@ -145,7 +159,7 @@ def prefetch_documents(config: Config, docs: DocumentCache, workers: int = 0) ->
     workers = workers or _workers()
     size = max(16, min(256, len(todo) // (workers * 8)))
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with _pool(workers) as pool:
         for out in pool.imap_unordered(_parse_chunk, chunks):
             for rel, entry in out:
                 if entry is not None:
@@ -171,8 +185,7 @@ def render_pages(
         chunks = [list(range(i, min(i + size, len(pages)))) for i in range(0, len(pages), size)]
         _JOB = (env, pages, markdown, staging)
         try:
-            ctx = multiprocessing.get_context("fork")
-            with ctx.Pool(workers) as pool:
+            with _pool(workers) as pool:
                 for out, added, used in pool.imap_unordered(_render_chunk, chunks):
                     for path, data in out:
                         if isinstance(data, str):

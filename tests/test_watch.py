@@ -246,3 +246,30 @@ def test_paths_kinds(site: Path):
     assert paths.kind(site / ".dossier-cache" / "documents.pickle") is None
     assert paths.kind(site / "content" / "dossiers" / ".x.md.swp") is None
     assert paths.kind(site / "README.md") is None
+
+
+def _signal_handlers(_) -> tuple[bool, bool]:
+    import signal
+
+    return (
+        signal.getsignal(signal.SIGINT) == signal.SIG_IGN,
+        signal.getsignal(signal.SIGTERM) == signal.SIG_DFL,
+    )
+
+
+def test_pool_workers_leave_signals_to_the_watcher():
+    """Workers forked by a watcher do not keep its SIGTERM handler (which raised
+    KeyboardInterrupt, and a traceback, in each worker the pool ended) nor take Ctrl-C."""
+    import signal
+
+    from generator import pool
+    from generator.watch import stop_on_terminate
+
+    before = signal.getsignal(signal.SIGTERM)
+    stop_on_terminate()
+    try:
+        with pool._pool(2) as workers:
+            seen = workers.map(_signal_handlers, range(4))
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert seen == [(True, True)] * 4
