@@ -399,7 +399,7 @@ class Builder:
                     dossier_fragment(state.env, links, dossier, dated, FRAGMENT_DEPTH, variables)
             for event in state.site.events:  # and each event as those pages show it
                 shown_fragment(state.env, links, event, FRAGMENT_DEPTH, variables)
-            self.cache.fragments_dirty = self.cache.fragments_dirty or len(store) != size
+            self.cache.fragments_changed(abs(len(store) - size))
             # the pieces of the longest lists (most edits touch the busiest actors' pages),
             # up to half of what ``Chunks`` keeps
             longest = sorted(
@@ -622,8 +622,8 @@ class Builder:
             raise DossierError(template_problem(exc, config)) from None
         if pages and len(todo) == len(pages):
             cache.trim_markdown(cache.markdown.used)
-        if links is not None and len(links.store) != size:
-            cache.fragments_dirty = True
+        if links is not None:
+            cache.fragments_changed(abs(len(links.store) - size))
 
         export_fp = digest(repr((common, values[deps.GRAPH], sorted(prints))))
         previous = manifest.exports

@@ -165,6 +165,7 @@ def prefetch_documents(config: Config, docs: DocumentCache, workers: int = 0) ->
                 if entry is not None:
                     docs.entries[rel] = entry
                     docs.dirty = True
+                    docs.changes += 1
     return len(todo)
 
 

@@ -173,10 +173,11 @@ class Watcher:
         self.watched.add(folder)
 
     def save_cache(self) -> None:
-        """Write the build cache left unsaved by rebuilds (it only makes builds faster)."""
+        """Write the build cache left unsaved by rebuilds (it only makes builds faster;
+        lazily: see ``BuildCache.save``)."""
         if self._unsaved is not None:
             self._unsaved = None
-            self.builder.cache.save()
+            self.builder.cache.save(lazy=True)
 
     @staticmethod
     def _new_builder(config: Config) -> Builder:

@@ -393,6 +393,38 @@ def test_a_fresh_process_converts_no_markdown_the_cache_holds(
     assert sum(map(len, dict(stored).values())) < sum(len(stored.get(k)) for k in stored)
 
 
+def test_a_lazy_save_leaves_out_big_stores_with_few_changes(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Between edits the watcher saves the cache lazily: the parsed files are not written
+    again for one edit, yet a fresh process builds the edited site right; once enough
+    entries changed, they are written."""
+    from generator import cache as cache_module
+
+    config = load_config(site)
+    builder = Builder(config)
+    builder.build(search=False)
+    stored = config.cache / "documents.pickle"
+    before = stored.read_bytes()
+    edited = site / "content" / "dossiers" / "invasion.md"
+    edited.write_text(edited.read_text().replace("title:", "title: Edited", 1))
+    builder.build(search=False, changed={edited}, write_cache=False)
+    builder.cache.save(lazy=True)
+    assert stored.read_bytes() == before
+    assert not builder.cache.manifest_dirty
+    fresh = Builder(load_config(site))
+    shutil.rmtree(config.output)
+    fresh.build(search=False)
+    assert tree(config.output) == clean_build(site, tmp_path)
+    assert fresh.cache.documents.parsed == 1  # only the edited file read again
+
+    monkeypatch.setattr(cache_module, "LAZY_MIN", 1)
+    edited.write_text(edited.read_text().replace("title: Edited", "title: Again", 1))
+    fresh.build(search=False, changed={edited}, write_cache=False)
+    fresh.cache.save(lazy=True)
+    assert stored.read_bytes() != before
+
+
 def age_inputs(root: Path, seconds: float = 3600) -> None:
     """Date every input back, as if written long before the build (no racy stat)."""
     import os
