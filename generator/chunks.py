@@ -21,7 +21,7 @@ PERIOD = 61  # items a piece holds, on average
 # (at most 512 bytes in CPython's allocator): modulo a prime over 32 they spread evenly
 PRIME = 61
 SHORT = 256  # shorter runs are joined directly: keeping their pieces would not pay
-LIMIT = 64 << 20  # bytes kept: past that, no new pieces, and those unused by the last build go
+LIMIT = 48 << 20  # bytes kept: past that, no new pieces, and those unused by the last build go
 
 
 class Chunks:
