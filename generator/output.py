@@ -59,7 +59,7 @@ def stage_file(staging: str, rel: str, data: bytes) -> str:
     return name
 
 
-def _keep_old(path: Path, trash: str | os.PathLike) -> None:
+def _keep_old(path: Path, trash: str) -> None:
     """Link a big file about to be replaced into ``trash``: the rename over it then only
     drops a name, and freeing its blocks (milliseconds a megabyte on ext4) waits until
     ``trash`` is removed."""
