@@ -1,0 +1,94 @@
+"""Pieces of pages made in Python rather than in a template give the template's bytes."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import jinja2
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator import routes
+from generator.dates import month_name
+from generator.markup import Markup
+from generator.pages import Links
+from generator.render import make_environment
+
+# The ``strip`` macro as it was before it moved to Python (``render._strip_html``).
+OLD_STRIP = """{% macro strip(months, label) -%}
+{% if months %}
+{% set maxn = months|map(attribute=2)|max or 1 %}
+{% set bar = 14 if months|length <= 40 else 8 %}
+{% set width = months|length * bar %}
+{% set has_months = months|selectattr(1)|list|length > 0 %}
+<figure class="strip">
+<svg role="group" aria-label="{{ label }}" viewBox="0 0 {{ width }} 60" width="{{ width }}" height="60" preserveAspectRatio="xMinYMid meet">
+{% for y, m, n in months %}
+{% set x = loop.index0 * bar %}
+{% if n %}
+{% set h = [(40 * n / maxn)|round(1), 2]|max %}
+<a href="{{ url(links.period(y, m)) }}" aria-label="{{ (month_name(m) ~ ' ' if m else '') ~ y }}: {{ n }} event{{ '' if n == 1 else 's' }}">
+<rect x="{{ x + 1 }}" y="{{ 44 - h }}" width="{{ bar - 2 }}" height="{{ h }}" class="{{ 'bar-year' if m is none and has_months else 'bar' }}"><title>{{ (month_name(m) ~ ' ' if m else '') ~ y }}: {{ n }} event{{ '' if n == 1 else 's' }}</title></rect>
+</a>
+{% else %}
+<rect x="{{ x + 1 }}" y="43" width="{{ bar - 2 }}" height="1" class="bar-empty"/>
+{% endif %}
+{% if (m is none and loop.first) or m == 1 or (loop.first and m) or (m is none and loop.index0 % 5 == 0 and not has_months) %}
+<text x="{{ x + 1 }}" y="57" class="tick">{{ y }}</text>
+{% endif %}
+{% endfor %}
+</svg>
+<figcaption>{{ label }}, {{ months|first|first }}{% if (months|last|first) != (months|first|first) %}–{{ months|last|first }}{% endif %}</figcaption>
+</figure>
+{% endif %}
+{%- endmacro %}"""
+
+CALL = '{% from "_macros.html" import strip with context %}[{{ strip(months, label) }}]'
+
+
+def _render(macros: str, months, label: str, split: bool) -> str:
+    packaged = make_environment([], Markup())
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader({"_macros.html": macros, "page.html": CALL}),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(packaged.globals)
+    env.globals["month_name"] = month_name
+    links = Links(SimpleNamespace(), split)
+    page = "actors/someone/" + routes.INDEX
+    return env.get_template("page.html").render(
+        months=months, label=label, links=links, page_path=page
+    )
+
+
+def _new_macros() -> str:
+    return make_environment([], Markup()).loader.get_source(None, "_macros.html")[0]
+
+
+bars = st.lists(
+    st.tuples(
+        st.integers(1900, 2030), st.one_of(st.none(), st.integers(1, 12)), st.integers(0, 500)
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(months=bars, label=st.text(max_size=12), split=st.booleans())
+def test_strip_made_in_python_matches_the_template_loop(months, label, split):
+    months = sorted(months, key=lambda b: (b[0], b[1] or 13))
+    assert _render(_new_macros(), months, label, split) == _render(OLD_STRIP, months, label, split)
+
+
+def test_strip_of_a_real_spread_of_months():
+    months = [
+        (2024, m, n)
+        for m, n in zip(range(1, 13), [0, 3, 1, 0, 7, 2, 0, 0, 9, 1, 4, 1], strict=True)
+    ]
+    months.append((2024, None, 5))
+    out = _render(_new_macros(), months, 'Events of "Q" & co', True)
+    assert out == _render(OLD_STRIP, months, 'Events of "Q" & co', True)
+    assert "Events of &#34;Q&#34; &amp; co" in out and "bar-year" in out
