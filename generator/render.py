@@ -47,13 +47,12 @@ def _strip_html(ctx, months: list[tuple[int, int | None, int]], label: str) -> S
     actor's page. The same bytes as the loop it replaced (a test keeps that loop)."""
     if not months:
         return Safe("")
-    esc = escape
     page, period = ctx["page_path"], ctx["links"].period
     maxn = max(n for _, _, n in months) or 1
     bar = 14 if len(months) <= 40 else 8
     width = len(months) * bar
     has_months = any(m for _, m, _ in months)
-    label = esc(label)
+    label = escape(label)  # the rest is numbers, month names and paths made here
     out = [
         '<figure class="strip">\n'
         f'<svg role="group" aria-label="{label}" viewBox="0 0 {width} 60" width="{width}" '
@@ -63,10 +62,10 @@ def _strip_html(ctx, months: list[tuple[int, int | None, int]], label: str) -> S
         x = i * bar
         if n:
             h = max(round(40 * n / maxn, 1), 2)
-            what = esc(f"{month_name(m) + ' ' if m else ''}{y}: {n} event{'' if n == 1 else 's'}")
+            what = f"{month_name(m) + ' ' if m else ''}{y}: {n} event{'' if n == 1 else 's'}"
             out.append(
-                f'<a href="{esc(relative(page, period(y, m)))}" aria-label="{what}">\n'
-                f'<rect x="{x + 1}" y="{esc(44 - h)}" width="{bar - 2}" height="{esc(h)}" '
+                f'<a href="{escape(relative(page, period(y, m)))}" aria-label="{what}">\n'
+                f'<rect x="{x + 1}" y="{44 - h}" width="{bar - 2}" height="{h}" '
                 f'class="{"bar-year" if m is None and has_months else "bar"}">'
                 f"<title>{what}</title></rect>\n</a>\n"
             )
