@@ -60,6 +60,7 @@ if mode in ("cold", "unchanged"):
 else:
     builder = Builder(config)
     builder.defer_freeing = True  # as the watcher: replaced files are freed when quiet
+    builder.lazy_cache = True  # and the cache's big stores written when worth it
     builder.build(search=False, warm=True)  # as the watcher's first build
     rnd = random.Random(5)
     folder = "actors" if mode == "actor" else "dossiers"

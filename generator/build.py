@@ -288,6 +288,9 @@ class Builder:
         # watcher's choice: freeing takes milliseconds a megabyte, in the way of an edit)
         self.defer_freeing = False
         self.trash: list[str] = []
+        # the cache's big stores written only once many entries changed (``BuildCache.save``;
+        # the watcher's choice: it keeps them in memory, and writing them costs ~35 MB)
+        self.lazy_cache = False
 
     @property
     def markup(self) -> Markup:
@@ -761,7 +764,7 @@ class Builder:
         manifest.stamp = stamp if stamp and self._settled(stamp, racy) else ""
         manifest.warnings = list(rendered.warnings)
         if write_cache:
-            timer.stage("cache", self.cache.save)
+            timer.stage("cache", self.cache.save, self.lazy_cache)
         want_search = self.config.search if search is None else search
         note = timer.stage("search", index_search, out) if want_search else "off"
         if not want_search:

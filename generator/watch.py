@@ -183,6 +183,7 @@ class Watcher:
     def _new_builder(config: Config) -> Builder:
         builder = Builder(config)
         builder.defer_freeing = True  # replaced files are freed when quiet (``tidy``)
+        builder.lazy_cache = True  # and the cache's big stores saved when worth it
         return builder
 
     def tidy(self) -> bool:
