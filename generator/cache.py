@@ -135,7 +135,6 @@ class DocumentCache:
         self.digests: dict[str, str] = {}  # rel -> sha for the files seen in this load
         self.graphs: dict[str, str] = {}  # rel -> Entry.graph, for the same files
         self.bodies: dict[str, str] = {}  # rel -> Entry.body
-        self.dirty = False
         self.changes = 0  # entries put, replaced or dropped since the last write
         self.parsed = 0  # files parsed in this load (not served from the cache)
 
@@ -169,7 +168,6 @@ class DocumentCache:
         self.digests[rel] = entry.sha
         self.graphs[rel] = entry.graph
         self.bodies[rel] = entry.body
-        self.dirty = True
         self.changes += 1
 
     def read(self, kind: str, file: Path, rel: str, problems: Problems, reader) -> list:
@@ -196,7 +194,6 @@ class DocumentCache:
             else:
                 entry = replace(entry, stat=key or ())
             self.entries[rel] = entry
-            self.dirty = True
             self.changes += 1
         self.digests[rel] = entry.sha
         self.graphs[rel] = entry.graph
@@ -209,7 +206,6 @@ class DocumentCache:
         gone = set(self.entries) - set(self.digests)
         for rel in gone:
             del self.entries[rel]
-        self.dirty = self.dirty or bool(gone)
         self.changes += len(gone)
 
 
@@ -222,7 +218,6 @@ class MarkdownCache(dict):
 
     def __init__(self, *args):
         super().__init__(*args)
-        self.dirty = False
         self.changes = 0  # entries made or dropped since the last write
         self.used: set[str] = set()
         self.added: dict[str, bytes] = {}  # entries made since the last reset (for workers)
@@ -237,7 +232,6 @@ class MarkdownCache(dict):
 
     def put(self, key: str, packed: bytes) -> None:
         """An entry as ``added`` holds it (compressed), e.g. from a render worker."""
-        self.dirty = True
         self.changes += 1
         self.used.add(key)
         self.added[key] = packed
@@ -272,7 +266,6 @@ class BuildCache:
         self._documents: DocumentCache | None = None
         self._markdown: MarkdownCache | None = None
         self._fragments: dict | None = None
-        self.fragments_dirty = False
         self.fragments_changes = 0  # fragments made (or dropped) since the last write
         self.manifest = Manifest()
         self.manifest_dirty = False
@@ -313,9 +306,7 @@ class BuildCache:
 
     def fragments_changed(self, count: int) -> None:
         """``count`` fragments were made or dropped (the store needs writing)."""
-        if count:
-            self.fragments_dirty = True
-            self.fragments_changes += count
+        self.fragments_changes += count
 
     def _file(self, name: str) -> Path:
         assert self.folder is not None
@@ -360,25 +351,21 @@ class BuildCache:
             return
 
         def worth(changes: int, size: int) -> bool:
-            return not lazy or changes >= max(LAZY_MIN, size // LAZY_SHARE)
+            return changes >= (max(LAZY_MIN, size // LAZY_SHARE) if lazy else 1)
 
         try:
             docs = self._documents
-            if docs is not None and docs.dirty and worth(docs.changes, len(docs.entries)):
+            if docs is not None and worth(docs.changes, len(docs.entries)):
                 self._write("documents", docs.entries)
-                docs.dirty, docs.changes = False, 0
+                docs.changes = 0
             md = self._markdown
-            if md is not None and md.dirty and worth(md.changes, len(md)):
+            if md is not None and worth(md.changes, len(md)):
                 self._write("markdown", dict(md))
-                md.dirty, md.changes = False, 0
+                md.changes = 0
             store = self._fragments
-            if (
-                store is not None
-                and self.fragments_dirty
-                and worth(self.fragments_changes, len(store))
-            ):
+            if store is not None and worth(self.fragments_changes, len(store)):
                 self._write("fragments", store)
-                self.fragments_dirty, self.fragments_changes = False, 0
+                self.fragments_changes = 0
             if self.manifest_dirty:
                 self._write("manifest", self.manifest)
                 self.manifest_dirty = False
@@ -390,5 +377,4 @@ class BuildCache:
         stale = set(self.markdown) - used
         for key in stale:
             dict.__delitem__(self.markdown, key)
-        self.markdown.dirty = self.markdown.dirty or bool(stale)
         self.markdown.changes += len(stale)

@@ -164,7 +164,6 @@ def prefetch_documents(config: Config, docs: DocumentCache, workers: int = 0) ->
             for rel, entry in out:
                 if entry is not None:
                     docs.entries[rel] = entry
-                    docs.dirty = True
                     docs.changes += 1
     return len(todo)
 
