@@ -36,10 +36,9 @@ from .markup import Markup
 from .output import (
     WriteStats,
     existing_files,
+    hold_file,
     is_empty_folder,
     move_in,
-    stage_file,
-    worth_staging,
     write_site,
 )
 from .pages import Links, Page, links_of, plan, tag_page
@@ -657,10 +656,7 @@ class Builder:
         """Make the exports into ``files``, or (big ones) ``staging``; return their paths."""
         paths = []
         for path, data in exports(state.site, self.config, state.pages, self._rows):
-            if staging is not None and worth_staging(data):
-                staged[path] = stage_file(staging, path, data)
-            else:
-                files[path] = data
+            hold_file(path, data, files, staged, staging)
             paths.append(path)
         return paths
 

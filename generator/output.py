@@ -41,9 +41,15 @@ def write_file(path: Path, data: bytes, trash: str | None = None) -> None:
         raise
 
 
-def worth_staging(data: bytes) -> bool:
-    """Big enough to go to a staging file as soon as it is made (see ``stage_file``)."""
-    return len(data) >= BIG
+def hold_file(
+    rel: str, data: bytes, files: dict[str, bytes], staged: dict[str, str], staging: str | None
+) -> None:
+    """Hold a file just made until the write: in ``files``, or when big (and there is a
+    ``staging`` folder) in a file there, named in ``staged``."""
+    if staging is not None and len(data) >= BIG:
+        staged[rel] = stage_file(staging, rel, data)
+    else:
+        files[rel] = data
 
 
 def stage_file(staging: str, rel: str, data: bytes) -> str:

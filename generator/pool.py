@@ -21,7 +21,7 @@ from .cache import DocumentCache, Entry, stat_key
 from .config import Config
 from .content import content_files, read_file, relative_paths
 from .exports import Rows
-from .output import stage_file, worth_staging
+from .output import hold_file, stage_file
 from .pages import Links, Page, links_of
 from .render import event_fragment, fragment_key, render_page
 
@@ -205,8 +205,5 @@ def render_pages(
             _JOB = None
     for page in pages:  # in this process: big pages go to ``staging`` as they are made
         data = render_page(env, page.template, page.path, page.context)
-        if staging is not None and worth_staging(data):
-            staged[page.path] = stage_file(staging, page.path, data)
-        else:
-            files[page.path] = data
+        hold_file(page.path, data, files, staged, staging)
     return files, staged

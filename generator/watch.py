@@ -177,7 +177,7 @@ class Watcher:
         lazily: see ``BuildCache.save``)."""
         if self._unsaved is not None:
             self._unsaved = None
-            self.builder.cache.save(lazy=True)
+            self.builder.cache.save(lazy=self.builder.lazy_cache)
 
     @staticmethod
     def _new_builder(config: Config) -> Builder:
