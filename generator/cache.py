@@ -342,28 +342,30 @@ class BuildCache:
     def save(self, lazy: bool = False) -> None:
         """Write what changed; a cache that cannot be written only costs speed.
 
-        ``lazy`` (the watcher, between edits): leave out the big stores (parsed files,
-        Markdown, fragments) while few of their entries changed since they were written.
+        ``lazy`` (the watcher): leave out the big stores (parsed files, Markdown,
+        fragments) already on disk while few of their entries changed since written.
         Each holds what a fresh process would otherwise make again, entry by entry, so a
         few missing cost it milliseconds; writing one took half a second and ~35 MB more
         memory at 10,000 dossiers, after every edit."""
         if self.folder is None:
             return
 
-        def worth(changes: int, size: int) -> bool:
-            return changes >= (max(LAZY_MIN, size // LAZY_SHARE) if lazy else 1)
+        def worth(name: str, changes: int, size: int) -> bool:
+            if not lazy or not changes or not self._file(name).exists():
+                return changes > 0
+            return changes >= max(LAZY_MIN, size // LAZY_SHARE)
 
         try:
             docs = self._documents
-            if docs is not None and worth(docs.changes, len(docs.entries)):
+            if docs is not None and worth("documents", docs.changes, len(docs.entries)):
                 self._write("documents", docs.entries)
                 docs.changes = 0
             md = self._markdown
-            if md is not None and worth(md.changes, len(md)):
+            if md is not None and worth("markdown", md.changes, len(md)):
                 self._write("markdown", dict(md))
                 md.changes = 0
             store = self._fragments
-            if store is not None and worth(self.fragments_changes, len(store)):
+            if store is not None and worth("fragments", self.fragments_changes, len(store)):
                 self._write("fragments", store)
                 self.fragments_changes = 0
             if self.manifest_dirty:

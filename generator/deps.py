@@ -250,11 +250,19 @@ def dossier_list(site: Site) -> str:
     )
 
 
+def _same_text(file: Path, text: str) -> bool:
+    try:
+        return file.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def template_digests(
     env: jinja2.Environment, known: dict[str, set[str]], packaged_dir: Path | None = None
 ) -> tuple[dict[str, str], set[str]]:
     """Per template name: a digest of its source and of every template it uses; and the
-    names of the templates that, with all they use, come from ``packaged_dir``.
+    names of the templates that, with all they use, come from ``packaged_dir`` (or are
+    the same text as the one there: a site's copy of a default left as it is).
 
     ``known``: the templates each source (by digest) references, so unchanged templates are
     not parsed again; updated in place.
@@ -265,7 +273,10 @@ def template_digests(
     for name in env.list_templates():
         source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
         sources[name] = source
-        if packaged_dir is None or Path(filename or "").parent != packaged_dir:
+        if packaged_dir is None or (
+            Path(filename or "").parent != packaged_dir
+            and not _same_text(packaged_dir / name, source)
+        ):
             own.add(name)
         key = digest(source)
         if key not in known:

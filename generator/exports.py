@@ -324,11 +324,13 @@ def exports(
     each file, kept from the last build (see ``Rows``)."""
     rows = rows if rows is not None else Rows()
     rows.begin(site, config)
-    json_part, csv_part, ics_part = rows.columns(site.events, site, config)
-    yield routes.TIMELINE_JSON, timeline_json(site, config, json_part)
-    yield routes.EVENTS_CSV, events_csv(site, csv_part)
-    yield routes.EVENTS_ICS, events_ics(site, config, ics_part)
-    rows.end()
+    try:
+        json_part, csv_part, ics_part = rows.columns(site.events, site, config)
+        yield routes.TIMELINE_JSON, timeline_json(site, config, json_part)
+        yield routes.EVENTS_CSV, events_csv(site, csv_part)
+        yield routes.EVENTS_ICS, events_ics(site, config, ics_part)
+    finally:  # also when the caller fails with one (a full disk): the parts go
+        rows.end()
     if config.base_url:
         yield routes.SITEMAP, sitemap(pages, config)
         yield routes.ROBOTS, robots(config)

@@ -22,7 +22,8 @@ from .markup import Markup
 def _default_templates() -> Path:
     """Inside the installed package; in a source checkout, the project's ``templates/``."""
     inside = Path(__file__).parent / "templates"
-    return inside if inside.is_dir() else Path(__file__).parent.parent / "templates"
+    installed = (inside / "_macros.html").is_file()
+    return inside if installed else Path(__file__).parent.parent / "templates"
 
 
 PACKAGE_TEMPLATES = _default_templates()
@@ -365,11 +366,7 @@ def _dossiers_html(ctx, dossiers, dated: bool = True, splice: bool = False) -> S
 
 def make_environment(template_dirs: list[Path], markup: Markup) -> jinja2.Environment:
     loader = jinja2.ChoiceLoader(
-        [
-            jinja2.FileSystemLoader(str(d))
-            for d in template_dirs  # the defaults come last, whatever path leads to them
-            if d.is_dir() and d.resolve() != PACKAGE_TEMPLATES.resolve()
-        ]
+        [jinja2.FileSystemLoader(str(d)) for d in template_dirs if d.is_dir()]
         + [jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES))]
     )
     env = jinja2.Environment(

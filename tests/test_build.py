@@ -312,16 +312,31 @@ def test_spliced_lists_match_plain_ones_and_a_changed_marker_is_an_error(site_ro
     assert "tag.html" in str(info.value) and "splice" in str(info.value)
 
 
-def test_a_site_whose_templates_are_the_defaults_builds_as_with_the_packaged_ones(site_root):
-    """This project's own demo site keeps the default templates in its ``templates/``: they
-    are not taken for the site's own (which would lose what the build knows about them)."""
+@pytest.mark.parametrize("how", ["link", "copy"])
+def test_a_site_whose_templates_are_the_defaults_builds_as_with_the_packaged_ones(site_root, how):
+    """This project's own demo site keeps the default templates in its ``templates/`` (and
+    an installed Dossier has its own copy of them): a site template with a default's text
+    is not taken for the site's own, which would lose what the build knows about it; one
+    edited is."""
+    import shutil
+
     from generator.build import Builder
     from generator.render import PACKAGE_TEMPLATES
 
     assert (PACKAGE_TEMPLATES / "base.html").is_file()
     reference = snapshot(built(site_root))
-    (site_root / "templates").symlink_to(PACKAGE_TEMPLATES)  # as seen from elsewhere
+    own = site_root / "templates"
+    if how == "link":
+        own.symlink_to(PACKAGE_TEMPLATES)  # the same folder, by another path
+    else:
+        shutil.copytree(PACKAGE_TEMPLATES, own)
     builder = Builder(load_config(site_root))
     builder.build(search=False)
-    assert builder._last.packaged == set(builder.environment().list_templates())
+    every = set(builder.environment().list_templates())
+    assert builder._last.packaged == every
     assert snapshot(site_root / "output") == reference
+    if how == "copy":
+        (own / "tags.html").write_text((own / "tags.html").read_text() + "\n")
+        builder = Builder(load_config(site_root))
+        builder.build(search=False)
+        assert builder._last.packaged == every - {"tags.html"}

@@ -417,9 +417,15 @@ def test_a_lazy_save_leaves_out_big_stores_with_few_changes(
     fresh.build(search=False)
     assert tree(config.output) == clean_build(site, tmp_path)
     assert fresh.cache.documents.parsed == 1  # only the edited file read again
+    stored.unlink()  # a store not on disk yet is written, however few its changes
+    edited.write_text(edited.read_text().replace("title: Edited", "title: Twice", 1))
+    fresh.build(search=False, changed={edited}, write_cache=False)
+    fresh.cache.save(lazy=True)
+    assert stored.exists()
+    before = stored.read_bytes()
 
     monkeypatch.setattr(cache_module, "LAZY_MIN", 1)
-    edited.write_text(edited.read_text().replace("title: Edited", "title: Again", 1))
+    edited.write_text(edited.read_text().replace("title: Twice", "title: Again", 1))
     fresh.build(search=False, changed={edited}, write_cache=False)
     fresh.cache.save(lazy=True)
     assert stored.read_bytes() != before
