@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .dates import When
 from .errors import Problems
@@ -31,6 +33,60 @@ _Loader.yaml_implicit_resolvers = {
 }
 _LOADER = _Loader
 _HANDLER = YAMLHandler()
+
+_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "seq", "map"))
+_SCALARS = {
+    tag: SafeConstructor.yaml_constructors[tag]
+    for tag in (f"tag:yaml.org,2002:{kind}" for kind in ("null", "bool", "int", "float"))
+}
+_SCALAR_MAKER = SafeConstructor()  # its scalar methods keep no state
+
+
+class _Unusual(Exception):
+    """A node ``_build`` leaves to PyYAML's own constructor."""
+
+
+def _build(node):
+    """The value of a node as PyYAML's safe constructor makes it, for the plain strings,
+    numbers, lists and mappings front matter is made of (anything else: ``_Unusual``)."""
+    tag, kind = node.tag, type(node)
+    if kind is ScalarNode:
+        if tag == _STR:
+            return node.value
+        make = _SCALARS.get(tag)
+        if make is None:
+            raise _Unusual
+        return make(_SCALAR_MAKER, node)
+    if tag == _MAP and kind is MappingNode:
+        out = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if key_node.tag == _STR else _build(key_node)
+            try:
+                out[key] = _build(value_node)
+            except TypeError:  # an unhashable key: PyYAML says where
+                raise _Unusual from None
+        return out
+    if tag == _SEQ and kind is SequenceNode:
+        return [_build(item) for item in node.value]
+    raise _Unusual
+
+
+def load_yaml(text: str):
+    """``yaml.load(text, Loader=_LOADER)``, in about half the time: PyYAML's constructor is
+    Python even under the C loader, and general (anchors, merge keys, tags, recursion), and
+    it was most of the time spent reading a dossier. Without an ``&`` the text has no
+    anchors, so its nodes form a tree ``_build`` can walk; anything else goes to PyYAML."""
+    if "&" not in text:
+        loader = _LOADER(text)
+        try:
+            node = loader.get_single_node()  # syntax errors are raised here, as by yaml.load
+        finally:
+            loader.dispose()
+        try:
+            return None if node is None else _build(node)
+        except _Unusual:
+            pass
+    return yaml.load(text, Loader=_LOADER)
 
 
 @dataclass
@@ -118,7 +174,7 @@ def parse_document(text: str, rel: str, problems: Problems) -> Document | None:
         problems.error(rel, "no front matter: the file must start with a '---' line", 1)
         return None
     try:
-        meta = yaml.load(fm, Loader=_LOADER) or {}
+        meta = load_yaml(fm) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + offset if mark else offset

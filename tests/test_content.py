@@ -124,3 +124,94 @@ def test_headline_event_takes_the_publication_date_once_known(site_root):
     path.write_text(path.read_text().replace("published: null", "published: 2024-05"))
     site, _ = collect(load_config(site_root))
     assert [str(e.date) for e in site.events if e.text == "Late"] == ["2024-05"]
+
+
+# -- the quick YAML constructor gives what PyYAML's gives -------------------------------------
+
+YAML_CASES = [
+    "",
+    "# only a comment\n",
+    "title: plain\nn: 3\nx: 1.5\nok: yes\nno_value:\nnull_word: ~\n",
+    "hex: 0x1F\noct: 0o17\nold_oct: 017\nsep: 1_000\nsexagesimal: 1:30\nbig: 6.8523015e+5\n",
+    "inf: .inf\nnan_text: .NaN\nneg: -.inf\nbools: [on, Off, TRUE, n, y]\n",
+    "date: 2024-06-19\nwhen: 2024-06\nstamp: 2001-12-14t21:59:43.10-05:00\n",
+    "quoted: '3'\ndouble: \"4\"\nblock: |\n  two\n  lines\nfolded: >\n  one\n  line\n",
+    "events:\n  - date: '2024'\n    actors: [A, B]\n    text: It happened.\n  - {date: 2023, text: x}\n",
+    "1: one\n2.5: float key\nnull: null key\ntrue: bool key\n",
+    "dup: 1\ndup: 2\n",
+    "tagged: !!str 12\nint: !!int '7'\nfloat: !!float '2'\nnothing: !!null ''\n",
+    "bin: !!binary aGVsbG8=\n",
+    "set: !!set {a, b}\n",
+    "pairs: !!omap [a: 1, b: 2]\n",
+    "stamp: !!timestamp 2024-01-02\n",
+    "custom: !thing x\n",
+    "base: &b {a: 1}\nother:\n  <<: *b\n  c: 2\n",
+    "same: &x [1, 2]\nagain: *x\n",
+    "loop: &l [*l]\n",
+    "? [a, b]\n: complex key\n",
+    "? {a: 1}\n: mapping key\n",
+    "wrong: !!str {a: 1}\n",
+    "wrong: !!map [1, 2]\n",
+    "wrong: !!seq {a: 1}\n",
+    "- a list\n- at the top\n",
+    "just text\n",
+    "key: [unclosed\n",
+    "a: b: c\n",
+    "tab:\t'x'\n",
+    "ampersand: AT&T and Q&A\n",
+    "url: https://example.com/a?b=1&c=2#d\n",
+]
+
+
+def _loaded(load, text):
+    """What loading gives: the value with its types, or the error's type and message."""
+    import yaml
+
+    try:
+        value = load(text)
+    except yaml.YAMLError as exc:
+        return ("error", type(exc).__name__, str(exc))
+
+    def typed(v):
+        if isinstance(v, dict):
+            return {typed(k): typed(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [typed(x) for x in v]
+        if isinstance(v, float) and v != v:
+            return ("nan",)
+        return (type(v).__name__, v) if not isinstance(v, (set, tuple)) else v
+
+    try:
+        return typed(value)
+    except (TypeError, RecursionError):  # a mapping or list as a key; a list in itself
+        return repr(value)
+
+
+@pytest.mark.parametrize("text", YAML_CASES)
+def test_quick_yaml_matches_pyyaml(text):
+    import yaml
+
+    from generator.content import _LOADER, load_yaml
+
+    assert _loaded(load_yaml, text) == _loaded(lambda t: yaml.load(t, Loader=_LOADER), text)
+
+
+def test_quick_yaml_matches_pyyaml_on_real_front_matter(site_root, tmp_path):
+    """Every content file of the test site and of a generated one (the benchmarks')."""
+    import sys
+
+    import yaml
+
+    from generator.content import _LOADER, load_yaml, split_document
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    from make_site import make_site
+
+    make_site(tmp_path / "made", 60)
+    roots = [site_root, tmp_path / "made"]
+    files = [f for root in roots for f in sorted((root / "content").rglob("*.md"))]
+    assert len(files) > 60
+    for file in files:
+        fm, _, offset = split_document(file.read_text(encoding="utf-8"), str(file))
+        if offset:
+            assert load_yaml(fm) == yaml.load(fm, Loader=_LOADER), file
