@@ -191,10 +191,15 @@ class When:
         return (self.end or self.start).last_day()  # type: ignore[union-attr]
 
     def sort_key(self) -> tuple:
-        """See the module docstring for the rule."""
-        rank = PRECISIONS.index(self.anchor.precision)
-        span = (self.last_day() - self.first_day()).days
-        return (*self.anchor.sort_tuple(), -rank, span, str(self))
+        """See the module docstring for the rule. Kept once worked out (a dossier's date is
+        asked for it by each of its events when the timeline is sorted)."""
+        key = self.__dict__.get("_sort_key")
+        if key is None:
+            rank = PRECISIONS.index(self.anchor.precision)
+            span = (self.last_day() - self.first_day()).days
+            key = (*self.anchor.sort_tuple(), -rank, span, str(self))
+            object.__setattr__(self, "_sort_key", key)
+        return key
 
     # -- how it reads -----------------------------------------------------------------------
     def __str__(self) -> str:

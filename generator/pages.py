@@ -154,6 +154,7 @@ def plan(
     else:
         links = Links(site, split)
     common = {"site": site, "config": config, "links": links}
+    named: dict = {}  # for ``name_links``
     everything = {"*"}
     pages: list[Page] = []
 
@@ -285,7 +286,7 @@ def plan(
             "dossier.html",
             {dossier.path, "*actors"},
             dossier=dossier,
-            name_links=name_links(site, links, dossier),
+            name_links=name_links(site, links, dossier, named),
         )
     if site.tags:
         order: dict[int, int] = {}
@@ -312,15 +313,24 @@ def plan(
     return pages
 
 
-def name_links(site: Site, links: Links, dossier) -> list[tuple[str, str]]:
-    """(surface form, target) for every known name of the dossier's actors and places."""
+def name_links(
+    site: Site, links: Links, dossier, named: dict | None = None
+) -> list[tuple[str, str]]:
+    """(surface form, target) for every known name of the dossier's actors and places.
+    ``named``: each name's pairs, kept by the caller for the pages of one planning (the
+    busiest actors are named by thousands of dossiers)."""
     pairs: list[tuple[str, str]] = []
-    for names, lookup, target in (
-        (dossier.actors, site.actor_by_name, links.actor),
-        (dossier.locations, site.location_by_name, links.location),
+    named = {} if named is None else named
+    for kind, names, lookup, target in (
+        ("actor", dossier.actors, site.actor_by_name, links.actor),
+        ("location", dossier.locations, site.location_by_name, links.location),
     ):
         for name in names:
-            entity = lookup[name]
-            forms = sorted({entity.name, *entity.aliases}, key=lambda s: (-len(s), s))
-            pairs.extend((form, target(name)) for form in forms if len(form) > 2)
+            own = named.get((kind, name))
+            if own is None:
+                entity = lookup[name]
+                forms = sorted({entity.name, *entity.aliases}, key=lambda s: (-len(s), s))
+                href = target(name)
+                own = named[(kind, name)] = [(form, href) for form in forms if len(form) > 2]
+            pairs.extend(own)
     return pairs

@@ -304,11 +304,15 @@ def _check_event_names(
 
 
 def _canonical_event(event: Event, actors: Registry, places: Registry) -> Event:
-    return replace(
-        event,
-        actors=actors.canonical(event.actors),
-        locations=places.canonical(event.locations),
-    )
+    """A copy with canonical names: each assembled site has its own event objects (see
+    ``Event.dep_tokens``). Copied by hand: ``dataclasses.replace`` runs every field
+    through ``__init__``, and this runs for every event of every full build."""
+    new = object.__new__(Event)
+    new.__dict__.update(event.__dict__)
+    new.actors = actors.canonical(event.actors)
+    new.locations = places.canonical(event.locations)
+    new.dep_tokens = None
+    return new
 
 
 def _profile(
@@ -322,25 +326,33 @@ def _profile(
 
     documents = [(d, d.actors, d.locations) for d in dossiers]
     documents += [(None, e.actors, e.locations) for e in hand]
-    pair_actors: dict[str, Counter] = defaultdict(Counter)
-    actor_places: dict[str, Counter] = defaultdict(Counter)
-    place_actors: dict[str, Counter] = defaultdict(Counter)
-    place_places: dict[str, Counter] = defaultdict(Counter)
+    # who is named with whom: every list a name is in, counted once at the end (a name is
+    # in each of its lists once, canonical names being unique in a list; then dropped)
+    seen: list[defaultdict[str, list[str]]] = [defaultdict(list) for _ in range(4)]
+    with_actors, actors_places, places_actors, with_places = seen
     for dossier, names, places in documents:
         for name in names:
             prof = a(name)
             prof.mentions += 1
             if dossier is not None:
                 prof.dossiers.append(dossier)
-            pair_actors[name].update(n for n in names if n != name)
-            actor_places[name].update(places)
+            with_actors[name] += names
+            actors_places[name] += places
         for place in places:
             prof = p(place)
             prof.mentions += 1
             if dossier is not None:
                 prof.dossiers.append(dossier)
-            place_actors[place].update(names)
-            place_places[place].update(x for x in places if x != place)
+            places_actors[place] += names
+            with_places[place] += places
+    pair_actors, actor_places, place_actors, place_places = counted = [
+        defaultdict(Counter, {key: Counter(names) for key, names in lists.items()})
+        for lists in seen
+    ]
+    for pairs in (pair_actors, place_places):
+        for key, counter in pairs.items():
+            del counter[key]
+    del counted
     for event in dated:
         for name in event.actors:
             a(name).events.append(event)
