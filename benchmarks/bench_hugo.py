@@ -27,8 +27,14 @@ Each run, for each tool in turn, is a cold build in a new process: Dossier with 
 ``--cacheDir`` (plus ``--ignoreCache``). The table gives medians of the wall-clock times,
 the CPU time (user + sys, render workers included) and the HTML pages each wrote.
 
-The two sites have the same pages at the same paths, and every page lists the same events,
-but Hugo's do less than Dossier's: the article body has no links on actor and place names
+A third column, "hugo-lean", builds the same Hugo project with the layouts of
+``benchmarks/hugo-lean/`` laid over it: actor, place, tag and timeline-year pages list
+dossiers only, not the events (each shown with its date, actors, places and source) that
+Dossier's pages list. It is the cheapest site with the same pages, the kind of "equivalent
+site" a quick comparison might build, and so a measure of the machine as much as of Hugo.
+
+The two full sites have the same pages at the same paths, and every page lists the same
+events, but Hugo's do less than Dossier's: the article body has no links on actor and place names
 and no paragraph anchors; actor and place pages have no quotes, activity chart or "mentioned
 with" list; events carry no filter data attributes; there are no exports (CSV, iCalendar,
 TimelineJS), no filter script and a few lines of CSS; the feeds are RSS, not Atom.
@@ -53,6 +59,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 HUGO_FILES = HERE / "hugo"
+LEAN_FILES = HERE / "hugo-lean"  # laid over HUGO_FILES for the "hugo-lean" builds
+TOOLS = ("dossier", "hugo", "hugo-lean")
 sys.path.insert(0, str(HERE))
 
 from make_site import make_site  # noqa: E402
@@ -88,10 +96,13 @@ def page(path: Path, fields: dict) -> None:
     path.write_text("---\n" + "\n".join(lines) + "\n---\n", encoding="utf-8")
 
 
-def convert(site: Path, project: Path) -> dict:
-    """Write a Hugo project for the Dossier site ``site``; returns what it holds."""
+def convert(site: Path, project: Path, lean: bool = False) -> dict:
+    """Write a Hugo project for the Dossier site ``site``; returns what it holds.
+    ``lean``: with the layouts of ``LEAN_FILES``."""
     shutil.rmtree(project, ignore_errors=True)
     shutil.copytree(HUGO_FILES, project)
+    if lean:
+        shutil.copytree(LEAN_FILES, project, dirs_exist_ok=True)
     src, content = site / "content", project / "content"
     years: set[str] = set()
     dossiers = content / "dossiers"
@@ -171,26 +182,29 @@ def hugo_build(project: Path, out: Path) -> tuple[float, float]:
 
 
 def bench(n: int, runs: int, work: Path) -> dict:
-    site, project = work / f"site-{n}", work / f"hugo-{n}"
+    site = work / f"site-{n}"
+    projects = {"hugo": work / f"hugo-{n}", "hugo-lean": work / f"hugo-lean-{n}"}
     if not (site / "content" / "dossiers" / f"report-{n - 1:05d}.md").exists():
         make_site(site, n)
     started = time.perf_counter()
-    held = convert(site, project)
+    held = convert(site, projects["hugo"])
     converted = time.perf_counter() - started
-    out = project / "public"
-    times: dict[str, list[tuple[float, float]]] = {"dossier": [], "hugo": []}
-    for i in range(runs):  # alternate the two, so both see the same load
+    convert(site, projects["hugo-lean"], lean=True)
+    outputs = {"dossier": site / "output", **{t: p / "public" for t, p in projects.items()}}
+    times: dict[str, list[tuple[float, float]]] = {tool: [] for tool in TOOLS}
+    for i in range(runs):  # alternate the three, so all see the same load
         times["dossier"].append(dossier_build(site))
-        times["hugo"].append(hugo_build(project, out))
+        for tool, project in projects.items():
+            times[tool].append(hugo_build(project, outputs[tool]))
         print(f"N={n} run {i + 1}: {times}", file=sys.stderr)
     med = statistics.median
     result: dict = {"n": n, "convert_s": converted, **held}
-    for tool, folder in (("dossier", site / "output"), ("hugo", out)):
+    for tool in TOOLS:
         result[tool] = {
             "wall_s": med(t[0] for t in times[tool]),
             "cpu_s": med(t[1] for t in times[tool]),
             "runs_wall_s": [t[0] for t in times[tool]],
-            **count_files(folder),
+            **count_files(outputs[tool]),
         }
     return result
 
@@ -202,7 +216,7 @@ def table(results: list[dict]) -> str:
         "|---:|---|---:|---:|---|---:|---:|---:|",
     ]
     for r in results:
-        for tool in ("dossier", "hugo"):
+        for tool in TOOLS:
             t = r[tool]
             each = ", ".join(f"{s:.2f}" for s in t["runs_wall_s"])
             rows.append(
@@ -215,7 +229,7 @@ def table(results: list[dict]) -> str:
 def breakdown(results: list[dict]) -> str:
     lines = ["HTML pages by top folder (`.` is the root):"]
     for r in results:
-        for tool in ("dossier", "hugo"):
+        for tool in TOOLS:
             folders = r[tool]["html_by_folder"]
             parts = ", ".join(f"{k} {v:,}" for k, v in sorted(folders.items()))
             lines.append(f"- {r['n']:,} {tool}: {parts}")
