@@ -190,6 +190,12 @@ class When:
     def last_day(self) -> dt.date:
         return (self.end or self.start).last_day()  # type: ignore[union-attr]
 
+    def __getstate__(self) -> dict:
+        """Pickled without what ``sort_key`` keeps (the caches hold tens of thousands)."""
+        state = dict(self.__dict__)
+        state.pop("_sort_key", None)
+        return state
+
     def sort_key(self) -> tuple:
         """See the module docstring for the rule. Kept once worked out (a dossier's date is
         asked for it by each of its events when the timeline is sorted)."""
