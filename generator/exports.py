@@ -64,46 +64,41 @@ def timeline_json(site: Site, config: Config, pieces: list[bytes] | None = None)
 
 
 def _json_item(e: Event, site: Site, config: Config | None) -> str:
-    """One event of ``timeline.json``, as ``json.dumps`` of the whole file writes it."""
+    """One event of ``timeline.json``, as ``json.dumps(..., indent=1, sort_keys=True)`` of
+    the whole file writes it (a test compares the two): written out directly, as the
+    standard library's encoder is pure Python once it indents, and this runs for each of
+    tens of thousands of events in a full build."""
     when = e.date
     assert when is not None
     start = when.start or when.end
-    item = {
-        "unique_id": e.id,
-        "start_date": _parts(start),
-        "display_date": when.display(),
-        "text": {"headline": _headline(e), "text": _html_escape(e.text)},
-    }
+    assert start is not None
+    out = ['  {\n   "display_date": ', _ENCODE(when.display()), ",\n"]
     if when.start and when.end:
-        item["end_date"] = _parts(when.end)
+        out += ['   "end_date": ', _json_point(when.end), ",\n"]
     dossier = site.dossier_by_slug.get(e.dossier or "")
     if dossier:
-        item["group"] = dossier.title
-    return "  " + "\n  ".join(_json_lines(item, ""))
+        out += ['   "group": ', _ENCODE(dossier.title), ",\n"]
+    out += [
+        '   "start_date": ',
+        _json_point(start),
+        ',\n   "text": {\n    "headline": ',
+        _ENCODE(_headline(e)),
+        ',\n    "text": ',
+        _ENCODE(_html_escape(e.text)),
+        '\n   },\n   "unique_id": ',
+        _ENCODE(e.id),
+        "\n  }",
+    ]
+    return "".join(out)
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def _json_lines(value, pad: str) -> list[str]:
-    """``json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)`` as lines, for the
-    dicts of strings and numbers an event is: the standard library's encoder is pure Python
-    once it indents, and this is four times quicker (a test compares the two)."""
-    if not isinstance(value, dict):
-        return [_ENCODE(value)]
-    if not value:
-        return ["{}"]
-    inner = pad + " "
-    lines = ["{"]
-    keys = sorted(value)
-    for n, key in enumerate(keys):
-        sub = _json_lines(value[key], inner)
-        lines.append(f"{inner}{_ENCODE(key)}: {sub[0]}")
-        lines.extend(sub[1:])
-        if n < len(keys) - 1:
-            lines[-1] += ","
-    lines.append(pad + "}")
-    return lines
+def _json_point(point: Point) -> str:
+    """``_parts(point)`` as the event's JSON writes it (keys sorted: day, month, year)."""
+    parts = sorted(_parts(point).items())
+    return "{\n" + ",\n".join(f'    "{k}": {v}' for k, v in parts) + "\n   }"
 
 
 def _headline(event: Event) -> str:

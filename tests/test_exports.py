@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import feedparser
 import icalendar
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from generator.build import build
 from generator.config import load_config
@@ -62,16 +61,52 @@ def test_timeline_json_follows_timelinejs_rules(site_root):
     assert by_id["e-friday"]["group"] == "US and Russian envoys meet in Miami"
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    st.recursive(
-        st.one_of(st.text(max_size=8), st.integers(), st.booleans(), st.none()),
-        lambda inner: st.dictionaries(st.text(max_size=6), inner, max_size=4),
-        max_leaves=12,
-    )
-)
-def test_json_lines_write_what_json_dumps_writes(value):
-    from generator.exports import _json_lines
+def _json_item_as_dumped(e, site) -> str:
+    """What ``exports._json_item`` stands for: the event as a dict, and ``json.dumps``."""
+    from generator.exports import _headline, _html_escape, _parts
 
-    expected = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
-    assert "\n".join(_json_lines(value, "")) == expected
+    when = e.date
+    item = {
+        "unique_id": e.id,
+        "start_date": _parts(when.start or when.end),
+        "display_date": when.display(),
+        "text": {"headline": _headline(e), "text": _html_escape(e.text)},
+    }
+    if when.start and when.end:
+        item["end_date"] = _parts(when.end)
+    dossier = site.dossier_by_slug.get(e.dossier or "")
+    if dossier:
+        item["group"] = dossier.title
+    text = json.dumps(item, ensure_ascii=False, indent=1, sort_keys=True)
+    return "  " + text.replace("\n", "\n  ")
+
+
+def test_json_items_are_what_json_dumps_writes(site_root, tmp_path):
+    """Each event's part of timeline.json, on the test site (intervals, open ranges, months,
+    hand-written events with no dossier) and a generated one."""
+    import sys
+
+    from generator.build import load_site
+    from generator.exports import _json_item
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from make_site import make_site
+
+    make_site(tmp_path / "made", 80)
+    span = tmp_path / "made" / "content" / "events" / "span.md"
+    span.parent.mkdir(parents=True, exist_ok=True)
+    span.write_text(
+        "---\ndate: 2024-03-02/2024-05\ntext: Talks ran for weeks.\n"
+        "sources: [https://example.org/talks]\n---\n",
+        encoding="utf-8",
+    )
+    checked = kinds = 0
+    for root in (site_root, tmp_path / "made"):
+        config = load_config(root)
+        site, _ = load_site(config)
+        for e in site.events:
+            assert _json_item(e, site, config) == _json_item_as_dumped(e, site), e.id
+            checked += 1
+        kinds += any(e.date.start and e.date.end for e in site.events)
+        kinds += any(not e.dossier for e in site.events)
+    assert checked > 100 and kinds >= 2
