@@ -290,6 +290,7 @@ class Builder:
         # the cache's big stores written only once many entries changed (``BuildCache.save``;
         # the watcher's choice: it keeps them in memory, and writing them costs ~35 MB)
         self.lazy_cache = False
+        self._documents_aside = False  # this build saves the cache in full (``_build``)
 
     @property
     def markup(self) -> Markup:
@@ -343,6 +344,8 @@ class Builder:
         timer.stage("load", prefetch_documents, config, cache.documents)
         site, problems = load_site(config, timer, cache.documents)
         cache.documents.prune()
+        if self._documents_aside and can_fork():
+            cache.save_documents_aside()
         pages = timer.stage("plan", plan, site, config)
         env = self.environment()
         try:
@@ -717,6 +720,8 @@ class Builder:
         and assemble the site, so that the next build can patch it (the watcher's first).
         """
         timer = Timer()
+        self.cache.collect_aside()  # left by a build that failed
+        self._documents_aside = write_cache and not self.lazy_cache
         manifest = self.cache.manifest
         stamp, racy = "", []
         if changed is None:

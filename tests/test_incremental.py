@@ -393,6 +393,55 @@ def test_a_fresh_process_converts_no_markdown_the_cache_holds(
     assert sum(map(len, dict(stored).values())) < sum(len(stored.get(k)) for k in stored)
 
 
+def test_a_full_build_writes_the_parsed_files_aside(site: Path, monkeypatch: pytest.MonkeyPatch):
+    """A full build writes the parsed-files store from a forked process while it goes on
+    assembling the site. The store is whole (a fresh process reads no file again); when
+    writing it there fails, the build's own save writes it."""
+    import os
+
+    from generator import build as build_module
+    from generator.cache import BuildCache
+
+    monkeypatch.setattr(build_module, "can_fork", lambda: True)
+    forked: list = []
+    real_aside = BuildCache.save_documents_aside
+
+    def spy(self) -> None:
+        real_aside(self)
+        forked.append(self._aside)
+
+    monkeypatch.setattr(BuildCache, "save_documents_aside", spy)
+    config = load_config(site)
+    stored = config.cache / "documents.pickle"
+
+    def fresh_full_build() -> Builder:
+        shutil.rmtree(config.output, ignore_errors=True)
+        forked.clear()
+        builder = Builder(load_config(site))
+        builder.build(search=False)
+        assert builder.cache._aside is None  # waited for
+        return builder
+
+    first = fresh_full_build()
+    assert forked and forked[0] is not None and first.cache.documents.parsed > 5
+    assert fresh_full_build().cache.documents.parsed == 0  # all read from the store
+
+    parent = os.getpid()
+    real_write = BuildCache._write
+
+    def failing(self, name: str, value) -> None:
+        if name == "documents" and os.getpid() != parent:
+            raise OSError("no space left on device")
+        real_write(self, name, value)
+
+    monkeypatch.setattr(BuildCache, "_write", failing)
+    stored.unlink()
+    third = fresh_full_build()
+    assert forked and forked[0] is not None and third.cache.documents.parsed > 5
+    assert stored.exists()
+    assert fresh_full_build().cache.documents.parsed == 0
+
+
 def test_a_lazy_save_leaves_out_big_stores_with_few_changes(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
