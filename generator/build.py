@@ -291,6 +291,7 @@ class Builder:
         # the watcher's choice: it keeps them in memory, and writing them costs ~35 MB)
         self.lazy_cache = False
         self._documents_aside = False  # this build saves the cache in full (``_build``)
+        self._unapplied: set[Path] = set()  # see ``_assemble``
 
     @property
     def markup(self) -> Markup:
@@ -327,16 +328,41 @@ class Builder:
         """
         timer = Timer()
         last, self._last = self._last, None  # given back once the output is written
+        unapplied, self._unapplied = self._unapplied, set()
+        changed = set(changed)
+        if last is not None and changed:
+            changed |= unapplied  # read by builds that failed, never applied to ``last``
         state = None
+        updates = None
         if last is not None and changed and trust_output:
-            state = self._patch(last, changed, timer)
+            updates = self._updates(last, changed, timer)
+            if updates is not None:
+                state = self._patch(last, updates, timer)
         if state is None:
-            state = self._assemble(timer)
+            # ``last`` untouched (no patch begun): kept should the content be broken
+            kept = last if updates is None and changed else None
+            state = self._assemble(timer, kept, changed)
         return self._render(state, timer, trust_output, parallel, staging)
 
-    def _assemble(self, timer: Timer) -> _State:
-        with collector_paused():
-            return self._read_and_plan(timer)
+    def _assemble(
+        self, timer: Timer, kept: _State | None = None, changed: Collection[Path] = ()
+    ) -> _State:
+        """Read and assemble the whole site. ``kept``: the last good state, untouched, and
+        ``changed`` the inputs changed since: when the content turns out broken, the build
+        fails, and ``kept`` stays this builder's (with the parsed-files cache as it was),
+        so that the build after the fix patches it (with these changes too) rather than
+        reading the site again: seconds at 10,000 dossiers."""
+        docs = self.cache.documents
+        saved = (dict(docs.entries), docs.digests, docs.graphs, docs.bodies) if kept else None
+        try:
+            with collector_paused():
+                return self._read_and_plan(timer)
+        except DossierError:
+            if kept is not None and saved is not None:
+                docs.entries, docs.digests, docs.graphs, docs.bodies = saved
+                self._last = kept
+                self._unapplied = set(changed)
+            raise
 
     def _read_and_plan(self, timer: Timer) -> _State:
         config, cache = self.config, self.cache
@@ -416,10 +442,10 @@ class Builder:
                 page = state.pages[i]
                 render_page(state.env, page.template, page.path, page.context)
 
-    def _patch(self, last: _State, changed: Collection[Path], timer: Timer) -> _State | None:
-        """The last build's state with the changed content files applied, when they are
-        files this builder read and either only their Markdown bodies changed, or they are
-        dossiers whose edit names no new actor or place (``site.patch_dossier``); else None.
+    def _updates(self, last: _State, changed: Collection[Path], timer: Timer) -> list | None:
+        """The changed content files read again, as (path, entry), when a patch of ``last``
+        may apply them: they are files this builder read and either only their Markdown
+        bodies changed, or they are dossiers (``_patch``); else None. Changes nothing.
         (A folder's own change is news of its files' changes, which are listed too.)"""
         config, docs = self.config, self.cache.documents
         updates = []
@@ -444,6 +470,13 @@ class Builder:
                 if path.parent.name != "dossiers" or before is None or before.problems:
                     return None
             updates.append((rel, entry))
+        return updates
+
+    def _patch(self, last: _State, updates: list, timer: Timer) -> _State | None:
+        """The last build's state with ``updates`` (from ``_updates``) applied in place;
+        None when they prove beyond a patch (an edit that names a new actor or place: see
+        ``site.patch_dossier``), ``last`` then being partly changed."""
+        config, docs = self.config, self.cache.documents
         site = last.site
         changed_tokens = {deps.EVERYTHING}
         edited = [(rel, entry) for rel, entry in updates if entry.graph != last.graphs[rel]]
