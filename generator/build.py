@@ -292,6 +292,7 @@ class Builder:
         self.lazy_cache = False
         self._documents_aside = False  # this build saves the cache in full (``_build``)
         self._unapplied: set[Path] = set()  # see ``_assemble``
+        self._primed = True  # False after a build that read the whole site (see ``prime``)
 
     @property
     def markup(self) -> Markup:
@@ -342,6 +343,7 @@ class Builder:
             # ``last`` untouched (no patch begun): kept should the content be broken
             kept = last if updates is None and changed else None
             state = self._assemble(timer, kept, changed)
+            self._primed = False
         return self._render(state, timer, trust_output, parallel, staging)
 
     def _assemble(
@@ -410,27 +412,44 @@ class Builder:
             {t: v for t, v in values.items() if t.startswith("around:")},
         )
 
-    def _prime(self, state: _State) -> None:
+    def prime(self, stop: Callable[[], bool] = lambda: False) -> None:
+        """After a build that read the whole site (not a patch), make now what the next
+        edit would otherwise make on its way (``_prime``): the watcher's work when quiet,
+        given up as soon as ``stop()`` (an edit has come), to be done by that edit."""
+        if self._last is not None and not self._primed:
+            self._primed = self._prime(self._last, stop)
+
+    def _prime(self, state: _State, stop: Callable[[], bool] = lambda: False) -> bool:
         """Make what the next build would otherwise make on the way (the templates compiled,
         each event's export rows, the event fragments read from the disk cache, every
-        dossier's line), so that a first edit is as quick as the ones after it."""
+        dossier's line), so that a first edit is as quick as the ones after it. False when
+        ``stop()`` ended it early (checked between steps)."""
         for name in sorted({p.template for p in state.pages} | {"_macros.html"}):
             state.env.get_template(name)
-        if not self._rows.chunks.pieces:
-            for _ in exports(state.site, self.config, state.pages, self._rows):
-                pass
+        # each event's rows, kept by event object: a site read afresh has new ones
+        for _ in exports(state.site, self.config, state.pages, self._rows):
+            if stop():
+                return False
         store = self.cache.fragments(state.templates.get("_macros.html", "?"))
         links = links_of(state.pages)
         if links is not None:  # the dossier lines of actor and place pages
             links.store = store
             size = len(store)
             variables = fragment_variables(links, self.config)
-            for dossier in state.site.dossiers:
-                for dated in (True, False):
-                    dossier_fragment(state.env, links, dossier, dated, FRAGMENT_DEPTH, variables)
-            for event in state.site.events:  # and each event as those pages show it
-                shown_fragment(state.env, links, event, FRAGMENT_DEPTH, variables)
-            self.cache.fragments_changed(abs(len(store) - size))
+            try:
+                for n, dossier in enumerate(state.site.dossiers):
+                    for dated in (True, False):
+                        dossier_fragment(
+                            state.env, links, dossier, dated, FRAGMENT_DEPTH, variables
+                        )
+                    if n % 500 == 0 and stop():
+                        return False
+                for n, event in enumerate(state.site.events):  # and as those pages show each
+                    shown_fragment(state.env, links, event, FRAGMENT_DEPTH, variables)
+                    if n % 1000 == 0 and stop():
+                        return False
+            finally:
+                self.cache.fragments_changed(abs(len(store) - size))
             # the pieces of the longest lists (most edits touch the busiest actors' pages),
             # up to half of what ``Chunks`` keeps
             longest = sorted(
@@ -439,8 +458,11 @@ class Builder:
             for length, i in longest:
                 if length < chunks.SHORT or links.chunks.size > chunks.LIMIT // 2:
                     break
+                if stop():
+                    return False
                 page = state.pages[i]
                 render_page(state.env, page.template, page.path, page.context)
+        return True
 
     def _updates(self, last: _State, changed: Collection[Path], timer: Timer) -> list | None:
         """The changed content files read again, as (path, entry), when a patch of ``last``
@@ -762,7 +784,7 @@ class Builder:
             if not racy and manifest.stamp == stamp and timer.stage("check", self.output_intact):
                 if warm:  # output/ is as these inputs make it: their state is the last build's
                     self._last = self._assemble(timer)
-                    timer.stage("prime", self._prime, self._last)
+                    self._primed = timer.stage("prime", self._prime, self._last)
                 return self._nothing_to_do(search, timer)
         out = self.config.output
         # pages rendered by the pool wait beside output/ (same file system: moved, not
@@ -794,7 +816,7 @@ class Builder:
         del files
         rendered.files.release()  # type: ignore[attr-defined]
         if warm and self._last is not None:  # the watcher's first build: edits come next
-            timer.stage("prime", self._prime, self._last)
+            self._primed = timer.stage("prime", self._prime, self._last)
         manifest.stamp = stamp if stamp and self._settled(stamp, racy) else ""
         manifest.warnings = list(rendered.warnings)
         if write_cache:

@@ -188,12 +188,18 @@ class Watcher:
 
     def tidy(self) -> bool:
         """What is left for when nothing happens: save the build cache, free the files
-        builds replaced (``Builder.defer_freeing``), and check the trust edits put in
-        output/ (each rewrites only the pages it touches). False when a file there was
-        changed by something else: a full build puts it right."""
+        builds replaced (``Builder.defer_freeing``), check the trust edits put in output/
+        (each rewrites only the pages it touches), and after a build that read the whole
+        site (a file renamed or deleted, a template changed), make what the next edit
+        needs (``Builder.prime``; seconds at 10,000 dossiers, given up if an edit comes).
+        False when a file in output/ was changed by something else: a full build puts
+        it right."""
         self.save_cache()
         self.builder.free_replaced()
-        return bool(self.errors) or self.builder.output_intact(strays=False)
+        if not (bool(self.errors) or self.builder.output_intact(strays=False)):
+            return False
+        self.builder.prime(stop=lambda: not self.events.empty())
+        return True
 
     def stop(self) -> None:
         self.save_cache()

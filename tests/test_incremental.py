@@ -352,6 +352,43 @@ def test_fixing_a_broken_file_patches_the_last_good_build(site: Path, tmp_path: 
     assert tree(config.output) == clean_build(site, tmp_path)
 
 
+def test_after_a_full_read_priming_spares_the_next_edit(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A new folder makes the builder read the whole site (new event objects) though no
+    page changes, nor the exports; ``prime`` (the watcher's, when quiet) makes each
+    event's export rows then, so that the next edit makes only its own. Given up when
+    told to stop, it is left for later."""
+    from generator import exports
+    from generator.exports import Rows
+
+    monkeypatch.setattr(exports, "PIECE", 1)  # rows joined one event a piece: few events here
+    made: list[str] = []
+    for kind, maker in Rows.MAKERS.items():
+        monkeypatch.setitem(
+            Rows.MAKERS, kind, lambda e, s, c, _m=maker: made.append(e.id) or _m(e, s, c)
+        )
+    config = load_config(site)
+    builder = Builder(config)
+    builder.build(search=False)
+    folder = site / "content" / "dossiers"
+    (folder / "drafts").mkdir()
+    result = builder.build(search=False, changed={folder / "drafts"})
+    assert result.rendered.rendered == 0 and "templates" in result.timings  # read afresh
+    builder.prime(stop=lambda: True)  # an edit came at once: nothing done, left for later
+    assert not builder._primed
+    builder.prime()
+    assert builder._primed
+    made.clear()
+    edited = folder / "talks-in-miami.md"
+    edited.write_text(edited.read_text().replace("2025-12-19", "2025-12-18", 1))
+    builder.build(search=False, changed={edited})
+    assert builder._primed  # a patch: still primed
+    own = {e.id for e in builder._last.site.dossier_by_slug["talks-in-miami"].events}
+    assert made and set(made) <= own < {e.id for e in builder._last.site.events}
+    assert tree(config.output) == clean_build(site, tmp_path)
+
+
 def test_output_changed_behind_the_builders_back_is_rebuilt(site: Path):
     config = load_config(site)
     build(config, search=False)

@@ -190,6 +190,19 @@ def test_replaced_files_are_freed_when_quiet(site: Path, monkeypatch: pytest.Mon
         assert not stale.exists()
 
 
+def test_quiet_after_a_full_read_primes_the_next_edit(site: Path):
+    """A rename is built by reading the whole site; once quiet, the watcher makes what
+    the next edit needs (``Builder.prime``)."""
+    with Running(site) as run:
+        folder = site / "content" / "dossiers"
+        run.after(lambda: (folder / "invasion.md").rename(folder / "invasion-2022.md"))
+        assert not run.watcher.builder._primed
+        deadline = time.monotonic() + WAIT
+        while not run.watcher.builder._primed and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert run.watcher.builder._primed, run.log
+
+
 def test_new_seed_is_ingested(site: Path, monkeypatch):
     """A new article in seeds/ goes to ingest; what ingest writes is then built."""
     import generator.ingest as ingest_module
