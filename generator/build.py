@@ -336,7 +336,11 @@ class Builder:
         state = None
         updates = None
         if last is not None and changed and trust_output:
-            updates = self._updates(last, changed, timer)
+            try:
+                updates = self._updates(last, changed, timer)
+            except DossierError:  # a changed file is broken: ``last`` stays, as in ``_assemble``
+                self._last, self._unapplied = last, changed
+                raise
             if updates is not None:
                 state = self._patch(last, updates, timer)
         if state is None:
@@ -467,11 +471,14 @@ class Builder:
     def _updates(self, last: _State, changed: Collection[Path], timer: Timer) -> list | None:
         """The changed content files read again, as (path, entry), when a patch of ``last``
         may apply them: they are files this builder read and either only their Markdown
-        bodies changed, or they are dossiers (``_patch``); else None. Changes nothing.
+        bodies changed, or they are dossiers (``_patch``); else None. Changes nothing;
+        raises ``DossierError`` when one of them has an error.
         (A folder's own change is news of its files' changes, which are listed too.)"""
         config, docs = self.config, self.cache.documents
         updates = []
-        for path in set(changed):
+        errors: list[Problem] = []
+        warned = False
+        for path in sorted(set(changed)):
             path = Path(path)
             if path.is_dir():
                 # a content folder read last time: the news of its files' own changes
@@ -485,14 +492,22 @@ class Builder:
             if rel not in last.graphs or not path.is_file():
                 return None  # new, deleted or not a content file: read everything
             entry = timer.stage("load", docs.parse, path.parent.name, path, rel, read_file)
-            if entry is None or entry.problems:
+            if entry is None:
                 return None
+            if entry.problems:
+                # an error fails the build whatever else changed: said at once, not after
+                # reading the whole site (the others were fine in the last build)
+                errors += [p for p in entry.problems if p.severity == "error"]
+                warned = True
+                continue
             if entry.graph != last.graphs[rel]:
                 before = docs.entries.get(rel)
                 if path.parent.name != "dossiers" or before is None or before.problems:
                     return None
             updates.append((rel, entry))
-        return updates
+        if errors:
+            raise DossierError(sorted(errors, key=lambda p: (p.path, p.line or 0)))
+        return None if warned else updates
 
     def _patch(self, last: _State, updates: list, timer: Timer) -> _State | None:
         """The last build's state with ``updates`` (from ``_updates``) applied in place;

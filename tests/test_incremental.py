@@ -345,6 +345,17 @@ def test_fixing_a_broken_file_patches_the_last_good_build(site: Path, tmp_path: 
     broken.write_text(good.replace("title: ", "title: Fixed ", 1))
     builder.build(search=False, changed={broken})
     assert builder._last.site is good_site  # patched, not assembled afresh
+    # broken again, saved with a new file: the site is read (and fails); the fix then
+    # reads it again (the new file), and the result is still a clean build's
+    added = folder / "new-talks.md"
+    added.write_text(edited.read_text().replace("Edited in the same save", "New talks", 1))
+    broken.write_text(good.replace("title:", "title: [broken", 1))
+    with pytest.raises(DossierError) as info:
+        builder.build(search=False, changed={added, broken})
+    assert "invasion.md" in str(info.value)
+    assert builder._last.site is good_site  # kept for the build after the fix
+    broken.write_text(good)
+    builder.build(search=False, changed={broken})
     assert (
         b"Edited in the same save"
         in (config.output / "dossiers/talks-in-miami/index.html").read_bytes()
