@@ -263,6 +263,8 @@ def _list_length(page: Page) -> int:
         return len(context["profile"].events) + len(context["profile"].dossiers)
     if page.template == "timeline.html" and context.get("year"):
         return sum(len(events) for _, months in context["groups"] for _, events in months)
+    if page.template == "dossiers.html":
+        return len(context["site"].dossiers)
     return 0
 
 

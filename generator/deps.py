@@ -41,7 +41,9 @@ from .cache import digest
 from .site import Site, event_years, neighbours
 
 MACROS = "_macros.html"
-FRAGMENT_GLOBALS = re.compile(r"\b(?:events?_html|dossiers?_html|quotes_html|entity_rows)\b")
+FRAGMENT_GLOBALS = re.compile(
+    r"\b(?:events?_html|dossiers?_html|dossier_rows_html|quotes_html|entity_rows)\b"
+)
 EVERYTHING = "*"
 GRAPH = "graph"
 DOSSIER_LIST = "dossier-list"

@@ -364,6 +364,27 @@ def _dossiers_html(ctx, dossiers, dated: bool = True, splice: bool = False) -> S
     return _joined(links, dossiers, ("dossier", depth, dated), make, splice)
 
 
+@jinja2.pass_context
+def _dossier_rows_html(ctx, dossiers, splice: bool = False) -> Safe:
+    """The rows of the list of all dossiers (the ``dossier_row`` macro), each kept in
+    ``links.store`` (across builds) by what it shows, and joined in pieces: a new title
+    or event count makes one row again, not ten thousand. ``splice``: see ``_joined``."""
+    depth = ctx["page_path"].count("/")
+    env, links, variables = ctx.environment, ctx["links"], ctx.get_all
+    store = links.store
+
+    def make(d) -> str:
+        key = ("row", "dossier", depth, d.slug, d.title, d.published, d.source.publisher)
+        key += (len(d.events), d.summary)
+        html = store.get(key)
+        if html is None:
+            macros = macros_module(env, links, depth, variables())
+            html = store[key] = str(macros.dossier_row(d))
+        return html
+
+    return _joined(links, dossiers, ("dossier-row", depth), make, splice)
+
+
 def make_environment(template_dirs: list[Path], markup: Markup) -> jinja2.Environment:
     loader = jinja2.ChoiceLoader(
         [jinja2.FileSystemLoader(str(d)) for d in template_dirs if d.is_dir()]
@@ -396,6 +417,7 @@ def make_environment(template_dirs: list[Path], markup: Markup) -> jinja2.Enviro
     env.globals["strip_html"] = _strip_html
     env.globals["events_html"] = _events_html
     env.globals["dossiers_html"] = _dossiers_html
+    env.globals["dossier_rows_html"] = _dossier_rows_html
     env.globals["quotes_html"] = _quotes_html
     env.globals["entity_rows"] = _entity_rows
     env.globals["routes"] = routes

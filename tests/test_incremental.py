@@ -428,8 +428,9 @@ def test_template_change_rebuilds_its_pages_only(site: Path):
 
 def test_macro_change_rebuilds_every_page_showing_its_fragments(site: Path, tmp_path: Path):
     """Pages that show events, dossier lines, quotes or index rows through ``events_html``,
-    ``dossiers_html``, ``quotes_html`` or ``entity_rows`` use ``_macros.html`` without
-    importing it: a site's own ``_macros.html`` still reaches them."""
+    ``dossiers_html``, ``dossier_rows_html``, ``quotes_html`` or ``entity_rows`` use
+    ``_macros.html`` without importing it: a site's own ``_macros.html`` still reaches
+    them."""
     builder = Builder(load_config(site))
     builder.build(search=False)
     (site / "templates").mkdir(exist_ok=True)
@@ -440,12 +441,13 @@ def test_macro_change_rebuilds_every_page_showing_its_fragments(site: Path, tmp_
         .replace("<tr><td><a href=", "<tr data-marked><td><a href=")
         .replace('<figure class="quote">', '<figure data-marked class="quote">')
     )
-    assert marked.count("data-marked") == 4
+    assert marked.count("data-marked") == 5  # dossier_item and dossier_row: two <li><a
     (site / "templates" / "_macros.html").write_text(marked)
     builder.build(search=False)
     out = site / "output"
     assert "data-marked" in (out / "tags" / "war" / "index.html").read_text()
     assert "<li data-marked><a href=" in (out / "locations" / "kyiv" / "index.html").read_text()
+    assert "<li data-marked><a href=" in (out / "dossiers" / "index.html").read_text()
     assert "<tr data-marked>" in (out / "actors" / "by-mentions" / "index.html").read_text()
     quotes = (out / "actors" / "marco-rubio" / "index.html").read_text()
     assert '<figure data-marked class="quote">' in quotes
