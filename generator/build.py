@@ -491,8 +491,16 @@ class Builder:
             if path.parent.parent != config.content or not path.is_relative_to(config.root):
                 return None
             rel = path.relative_to(config.root).as_posix()
-            if rel not in last.graphs or not path.is_file():
-                return None  # new, deleted or not a content file: read everything
+            dossier = path.parent.name == "dossiers" and path.suffix == ".md"
+            if rel not in last.graphs:
+                if not dossier or not path.is_file():
+                    return None  # not a content file, or not one a patch can add
+            elif not path.is_file():
+                before = docs.entries.get(rel)
+                if not dossier or path.exists() or before is None or before.problems:
+                    return None
+                updates.append((rel, None))  # a dossier gone
+                continue
             entry = timer.stage("load", docs.parse, path.parent.name, path, rel, read_file)
             if entry is None:
                 return None
@@ -502,9 +510,9 @@ class Builder:
                 errors += [p for p in entry.problems if p.severity == "error"]
                 warned = True
                 continue
-            if entry.graph != last.graphs[rel]:
+            if rel in last.graphs and entry.graph != last.graphs[rel]:
                 before = docs.entries.get(rel)
-                if path.parent.name != "dossiers" or before is None or before.problems:
+                if not dossier or before is None or before.problems:
                     return None
             updates.append((rel, entry))
         if errors:
@@ -518,7 +526,11 @@ class Builder:
         config, docs = self.config, self.cache.documents
         site = last.site
         changed_tokens = {deps.EVERYTHING}
-        edited = [(rel, entry) for rel, entry in updates if entry.graph != last.graphs[rel]]
+        edited = [
+            (rel, entry)
+            for rel, entry in updates
+            if entry is None or rel not in last.graphs or entry.graph != last.graphs[rel]
+        ]
         if edited:
             links = links_of(last.pages)
             patched = timer.stage("assemble", self._patch_dossiers, site, edited, links)
@@ -543,10 +555,17 @@ class Builder:
             last.arounds = arounds
             for rel, entry in edited:
                 changed_tokens |= {rel, f"body:{rel}"}
+                if entry is None:  # gone
+                    for held in (last.values, last.graphs):
+                        held.pop(rel, None)
+                    last.values.pop(f"body:{rel}", None)
+                    continue
                 last.values[rel] = last.graphs[rel] = entry.graph
                 last.values[f"body:{rel}"] = entry.body
         owners: dict[str, object] | None = None
         for rel, entry in updates:
+            if entry is None:
+                continue
             if entry.graph == last.graphs[rel] and entry.body != last.values.get(f"body:{rel}"):
                 if owners is None:
                     wanted = {rel for rel, _ in updates}
@@ -564,12 +583,15 @@ class Builder:
         values = last.values
         for rel, entry in updates:
             values[deps.EVERYTHING] = deps.mapping_digest_changed(
-                values[deps.EVERYTHING], rel, docs.digests.get(rel), entry.sha
+                values[deps.EVERYTHING], rel, docs.digests.get(rel), entry and entry.sha
             )
             values[deps.GRAPH] = deps.mapping_digest_changed(
-                values[deps.GRAPH], rel, docs.graphs.get(rel), entry.graph
+                values[deps.GRAPH], rel, docs.graphs.get(rel), entry and entry.graph
             )
-            docs.put(rel, entry)
+            if entry is None:
+                docs.drop(rel)
+            else:
+                docs.put(rel, entry)
         if edited:
             last.values["tags"] = digest(repr(list(site.tags)))
             if listed:
@@ -602,22 +624,25 @@ class Builder:
     def _patch_dossiers(
         self, site: Site, edited: list, links: Links | None
     ) -> tuple[set[str], bool] | None:
-        """Apply edited dossiers to the site in place; the paths of the pages that show
-        what changed (to be planned again) and whether the list of dossiers shows a change;
+        """Apply edited, added and removed (entry None) dossiers to the site in place; the
+        paths of the pages that show what changed (to be planned again) and whether the
+        list of dossiers shows a change;
         None when the site must be assembled. ``links``: the last build's, whose long
         lists in pieces (``Chunks``) must forget the dossiers changed in place."""
         dirty: set[str] = set()
         listed = False
-        for _, entry in edited:
-            if len(entry.records) != 1:
+        for rel, entry in edited:
+            if entry is None:  # the file is gone
+                done = patch_dossier(site, None, Problems(), rel)
+            elif len(entry.records) != 1:
                 return None
-            done = patch_dossier(site, copy.copy(entry.records[0]), Problems())
+            else:
+                done = patch_dossier(site, copy.copy(entry.records[0]), Problems())
             if done is None:
                 return None
             listed = listed or done.listed
-            if links is not None:
-                for slug in done.dossiers:
-                    links.chunks.forget(site.dossier_by_slug[slug])
+            if links is not None and done.dossier is not None:
+                links.chunks.forget(done.dossier)
             for name in done.actors:
                 slug = site.actor_by_name[name].slug
                 dirty |= {routes.actor(slug), routes.actor_feed(slug)}

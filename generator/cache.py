@@ -170,6 +170,12 @@ class DocumentCache:
         self.bodies[rel] = entry.body
         self.changes += 1
 
+    def drop(self, rel: str) -> None:
+        """A file gone since it was read."""
+        for held in (self.entries, self.digests, self.graphs, self.bodies):
+            held.pop(rel, None)
+        self.changes += 1
+
     def read(self, kind: str, file: Path, rel: str, problems: Problems, reader) -> list:
         entry = self.entries.get(rel)
         try:

@@ -428,6 +428,7 @@ class Patched:
     dossiers: set[str] = field(default_factory=set)  # slugs
     tags: set[str] = field(default_factory=set)  # of it and its events, before and after
     listed: bool = False  # what the list of dossiers shows of it changed (or the tags)
+    dossier: Dossier | None = None  # the object changed in place, added or taken out
 
 
 def _recount(registry: Registry, before: list[str], after: list[str]) -> bool:
@@ -470,34 +471,53 @@ def _bump(counter: Counter, names, sign: int) -> None:
             del counter[name]
 
 
-def patch_dossier(site: Site, new: Dossier, problems: Problems) -> Patched | None:
-    """Apply an edit of one dossier (same file, read again) to an assembled site in place,
-    as ``assemble`` would have built it from the edited files; None (the site partly
-    patched, so to be assembled afresh) when the edit is beyond that: an actor or place
-    appears, disappears or is renamed, the dossier is new, or it has a problem."""
+def patch_dossier(
+    site: Site, new: Dossier | None, problems: Problems, path: str | None = None
+) -> Patched | None:
+    """Apply one dossier file's change to an assembled site in place, as ``assemble``
+    would have built it from the changed files: ``new`` read again from the same file, a
+    new file, or None when the file at ``path`` is gone. None (the site partly patched,
+    so to be assembled afresh) when the change is beyond that: an actor or place appears,
+    disappears or is renamed, the slug is taken, or the dossier has a problem."""
     tally = site.tally
-    old = site.dossier_by_slug.get(new.slug)
-    if tally is None or old is None or old.path != new.path or new.path not in tally.mentions:
+    if tally is None:
+        return None
+    path = new.path if new is not None else path
+    if new is not None:
+        old = site.dossier_by_slug.get(new.slug)
+        if old is not None and old.path != new.path:
+            return None  # its slug is another file's (or the file's own slug changed)
+    else:
+        old = next((d for d in site.dossiers if d.path == path), None)
+    if old is None and new is None:
+        return None
+    if (old is not None) != (path in tally.mentions):
         return None
     actors, places = tally.actors, tally.places
-    said = _mentions(new)
-    before = tally.mentions[new.path]
+    said = _mentions(new) if new is not None else ([], [])
+    before = tally.mentions.get(path, ([], []))  # type: ignore[arg-type]
     if not _recount(actors, before[0], said[0]) or not _recount(places, before[1], said[1]):
         return None
-    tally.mentions[new.path] = said
-    local = Problems()
-    _check_event_names(new, actors, places, local, lambda path, keys: None)
-    if local.items:
-        return None
-    new.actors = actors.canonical(new.actors)
-    new.locations = places.canonical(new.locations)
-    new.events = [_canonical_event(e, actors, places) for e in new.events]
-    new.quotes = [
-        replace(q, speaker=actors.canonical([q.speaker])[0]) if q.speaker else q for q in new.quotes
-    ]
-    slug = new.slug
-    done = Patched(dossiers={slug}, listed=_listed(old) != _listed(new))
-    for d in (old, new):
+    if new is not None:
+        local = Problems()
+        _check_event_names(new, actors, places, local, lambda path, keys: None)
+        if local.items:
+            return None
+        tally.mentions[path] = said  # type: ignore[index]
+        new.actors = actors.canonical(new.actors)
+        new.locations = places.canonical(new.locations)
+        new.events = [_canonical_event(e, actors, places) for e in new.events]
+        new.quotes = [
+            replace(q, speaker=actors.canonical([q.speaker])[0]) if q.speaker else q
+            for q in new.quotes
+        ]
+    else:
+        del tally.mentions[path]  # type: ignore[arg-type]
+    present = [d for d in (old, new) if d is not None]
+    slug = present[0].slug
+    listed = old is None or new is None or _listed(old) != _listed(new)
+    done = Patched(dossiers={slug}, listed=listed)
+    for d in present:
         done.actors.update(d.actors)
         done.actors.update(n for e in d.events for n in e.actors)
         done.actors.update(q.speaker for q in d.quotes if q.speaker)
@@ -509,6 +529,8 @@ def patch_dossier(site: Site, new: Dossier, problems: Problems) -> Patched | Non
 
     # co-occurrence: take the dossier's old names out, put the new ones in
     for d, sign in ((old, -1), (new, 1)):
+        if d is None:
+            continue
         for name in d.actors:
             _bump(tally.pair_actors[name], (n for n in d.actors if n != name), sign)
             _bump(tally.actor_places[name], d.locations, sign)
@@ -524,7 +546,7 @@ def patch_dossier(site: Site, new: Dossier, problems: Problems) -> Patched | Non
     def order(e: Event) -> tuple:
         return event_order(e, by_slug)
 
-    old_events = list(old.events)
+    old_events = list(old.events) if old is not None else []
     for event in old_events:
         if event.date:
             at = bisect.bisect_left(site.events, order(event), key=order)
@@ -533,23 +555,34 @@ def patch_dossier(site: Site, new: Dossier, problems: Problems) -> Patched | Non
             if at == len(site.events):
                 return None  # not where its order puts it: assemble the site afresh
             del site.events[at]
-    at = next(i for i, d in enumerate(site.dossiers) if d is old)
-    del site.dossiers[at]
-    had_quotes, had_tags = bool(old.quotes), bool(old.tags)
-    # the dossier object stays (pages and lists hold it); what it holds is the edit's
-    for f in fields(Dossier):
-        setattr(old, f.name, getattr(new, f.name))
-    bisect.insort(site.dossiers, old, key=_dossier_order)
-    dossier = old
-    for event in dossier.events:
-        if event.date:
-            bisect.insort(site.events, event, key=order)
-    if any(not e.date for e in (*old_events, *dossier.events)):
+    if old is not None:
+        at = next(i for i, d in enumerate(site.dossiers) if d is old)
+        del site.dossiers[at]
+    had_quotes = bool(old.quotes) if old is not None else False
+    had_tags = bool(old.tags) if old is not None else False
+    if old is not None and new is not None:
+        # the dossier object stays (pages and lists hold it); what it holds is the edit's
+        for f in fields(Dossier):
+            setattr(old, f.name, getattr(new, f.name))
+        dossier = old
+    elif new is not None:
+        dossier = by_slug[slug] = new
+    else:
+        dossier = old  # type: ignore[assignment]
+        del by_slug[slug]
+    if new is not None:
+        bisect.insort(site.dossiers, dossier, key=_dossier_order)
+        for event in dossier.events:
+            if event.date:
+                bisect.insort(site.events, event, key=order)
+    shown = dossier.events if new is not None else []
+    if any(not e.date for e in (*old_events, *shown)):
         hand_undated = [e for e in site.undated if e.dossier is None]
         site.undated[:] = [e for d in site.dossiers for e in d.events if not e.date] + hand_undated
-    if had_quotes or dossier.quotes:
+    if had_quotes or (new is not None and dossier.quotes):
         site.quotes[:] = [q for d in site.dossiers for q in d.quotes]
-    if had_tags or dossier.tags:
+    done.dossier = dossier
+    if had_tags or (new is not None and dossier.tags):
         tags: dict[str, list[Dossier]] = defaultdict(list)
         for d in site.dossiers:
             for tag in d.tags:
@@ -566,16 +599,16 @@ def patch_dossier(site: Site, new: Dossier, problems: Problems) -> Patched | Non
         prof.dossiers = [d for d in prof.dossiers if d is not dossier]
         prof.events = [e for e in prof.events if e.dossier != slug]
         prof.mentions -= gone
-        if name in getattr(dossier, names):
+        if new is not None and name in getattr(dossier, names):
             bisect.insort(prof.dossiers, dossier, key=_dossier_order)
             prof.mentions += 1
-        for event in dossier.events:
+        for event in shown:
             if event.date and name in getattr(event, names):
                 bisect.insort(prof.events, event, key=order)
         if kind == "actor":
             quotes = [q for q in prof.quotes if q.dossier != slug]
             prof.mentions -= len(prof.quotes) - len(quotes)
-            mine = [q for q in dossier.quotes if q.speaker == name]
+            mine = [q for q in dossier.quotes if q.speaker == name] if new is not None else []
             prof.mentions += len(mine)
             if mine or len(quotes) != len(prof.quotes):
                 if not quote_at:

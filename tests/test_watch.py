@@ -191,11 +191,11 @@ def test_replaced_files_are_freed_when_quiet(site: Path, monkeypatch: pytest.Mon
 
 
 def test_quiet_after_a_full_read_primes_the_next_edit(site: Path):
-    """A rename is built by reading the whole site; once quiet, the watcher makes what
-    the next edit needs (``Builder.prime``)."""
+    """An actor's file renamed is built by reading the whole site; once quiet, the
+    watcher makes what the next edit needs (``Builder.prime``)."""
     with Running(site) as run:
-        folder = site / "content" / "dossiers"
-        run.after(lambda: (folder / "invasion.md").rename(folder / "invasion-2022.md"))
+        folder = site / "content" / "actors"
+        run.after(lambda: (folder / "marco-rubio.md").rename(folder / "rubio.md"))
         assert not run.watcher.builder._primed
         deadline = time.monotonic() + WAIT
         while not run.watcher.builder._primed and time.monotonic() < deadline:
