@@ -29,7 +29,7 @@ import jinja2
 from . import chunks, deps, routes
 from .cache import BuildCache, code_digest, digest, input_stamp
 from .config import CONFIG_FILE, Config
-from .content import line_in_file, load_content, read_file
+from .content import is_content_name, line_in_file, load_content, read_file
 from .errors import DossierError, Problem, Problems
 from .exports import Rows, exports
 from .markup import Markup
@@ -326,7 +326,8 @@ class Builder:
 
         ``changed``: the input files known to have changed since the last build of this
         builder (from the watcher). When they are content files whose edits touch only their
-        Markdown bodies, the site from the last build is patched instead of read again.
+        Markdown bodies, or dossiers edited, added or deleted (``_updates``), the site from
+        the last build is patched instead of read again.
         ``staging``: a folder where a process pool may leave the pages it rendered.
         """
         timer = Timer()
@@ -421,7 +422,8 @@ class Builder:
     def prime(self, stop: Callable[[], bool] = lambda: False) -> None:
         """After a build that read the whole site (not a patch), make now what the next
         edit would otherwise make on its way (``_prime``): the watcher's work when quiet,
-        given up as soon as ``stop()`` (an edit has come), to be done by that edit."""
+        given up when ``stop()`` (an edit has come), checked between steps, the rest left
+        to that edit."""
         if self._last is not None and not self._primed:
             self._primed = self._prime(self._last, stop)
 
@@ -471,10 +473,10 @@ class Builder:
         return True
 
     def _updates(self, last: _State, changed: Collection[Path], timer: Timer) -> list | None:
-        """The changed content files read again, as (path, entry), when a patch of ``last``
-        may apply them: they are files this builder read and either only their Markdown
-        bodies changed, or they are dossiers (``_patch``); else None. Changes nothing;
-        raises ``DossierError`` when one of them has an error.
+        """The changed content files read again, as (path, entry; None for a file gone),
+        when a patch of ``last`` may apply them: files this builder read whose Markdown
+        bodies alone changed, and dossiers edited, added or gone (``_patch``); else None.
+        Changes nothing; raises ``DossierError`` when one it read has an error.
         (A folder's own change is news of its files' changes, which are listed too.)"""
         config, docs = self.config, self.cache.documents
         updates = []
@@ -491,10 +493,12 @@ class Builder:
             if path.parent.parent != config.content or not path.is_relative_to(config.root):
                 return None
             rel = path.relative_to(config.root).as_posix()
-            dossier = path.parent.name == "dossiers" and path.suffix == ".md"
+            dossier = path.parent.name == "dossiers" and is_content_name(path.name)
             if rel not in last.graphs:
+                if not is_content_name(path.name):
+                    continue  # a proposal or an editor's file: not read by a full build either
                 if not dossier or not path.is_file():
-                    return None  # not a content file, or not one a patch can add
+                    return None  # not one a patch can add
             elif not path.is_file():
                 before = docs.entries.get(rel)
                 if not dossier or path.exists() or before is None or before.problems:

@@ -348,9 +348,9 @@ class BuildCache:
 
     def save_documents_aside(self) -> None:
         """Write the parsed-files store in a forked process, while this one goes on with
-        the build: in a full build the store is complete once the files are read, and
-        what follows (assembling, planning) keeps one core only. ``save`` waits for it.
-        Only where forking is safe (the caller knows)."""
+        the build: in a full build the store is complete once the site is read, and what
+        follows first (planning, dependencies, fingerprints) keeps one core only. ``save``
+        waits for it. Only where forking is safe (the caller knows)."""
         docs = self._documents
         if self.folder is None or docs is None or not docs.changes or self._aside is not None:
             return

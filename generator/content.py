@@ -420,17 +420,21 @@ READERS = {
 
 
 def content_files(content_dir: Path) -> dict[str, list[Path]]:
-    """The Markdown files of each kind, sorted; ``*.new.md`` (ingest proposals) and hidden
-    files (editors' locks and temp files such as ``.#x.md``) are skipped."""
+    """The Markdown files of each kind, sorted (``is_content_name``)."""
     found = {}
     for kind in ("dossiers", "actors", "locations", "events"):
         folder = content_dir / kind
         files = folder.glob("*.md") if folder.is_dir() else []
         found[kind] = sorted(  # one folder: by name, as paths would sort, only quicker
-            (f for f in files if not f.name.endswith(".new.md") and not f.name.startswith(".")),
-            key=lambda f: f.name,
+            (f for f in files if is_content_name(f.name)), key=lambda f: f.name
         )
     return found
+
+
+def is_content_name(name: str) -> bool:
+    """A Markdown file the site reads: not ``*.new.md`` (ingest proposals), not hidden
+    (editors' locks and temp files such as ``.#x.md``)."""
+    return name.endswith(".md") and not name.endswith(".new.md") and not name.startswith(".")
 
 
 def relative_paths(root: Path, files: list[Path]) -> list[str]:

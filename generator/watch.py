@@ -190,15 +190,20 @@ class Watcher:
         """What is left for when nothing happens: save the build cache, free the files
         builds replaced (``Builder.defer_freeing``), check the trust edits put in output/
         (each rewrites only the pages it touches), and after a build that read the whole
-        site (a file renamed or deleted, a template changed), make what the next edit
+        site (an actor's file renamed, a template changed), make what the next edit
         needs (``Builder.prime``; seconds at 10,000 dossiers, given up if an edit comes).
         False when a file in output/ was changed by something else: a full build puts
         it right."""
         self.save_cache()
         self.builder.free_replaced()
-        if not (bool(self.errors) or self.builder.output_intact(strays=False)):
+        if self.errors:
+            return True  # the last good state is kept as it is until the fix
+        if not self.builder.output_intact(strays=False):
             return False
-        self.builder.prime(stop=lambda: not self.events.empty())
+        try:
+            self.builder.prime(stop=lambda: not self.events.empty())
+        except Exception:  # noqa: BLE001 - only speed is at stake: the next build reports it
+            pass
         return True
 
     def stop(self) -> None:

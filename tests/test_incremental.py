@@ -345,8 +345,8 @@ def test_fixing_a_broken_file_patches_the_last_good_build(site: Path, tmp_path: 
     broken.write_text(good.replace("title: ", "title: Fixed ", 1))
     builder.build(search=False, changed={broken})
     assert builder._last.site is good_site  # patched, not assembled afresh
-    # broken again, saved with a new file: the site is read (and fails); the fix then
-    # reads it again (the new file), and the result is still a clean build's
+    # broken again, saved with a new dossier: fails at once; the fix then applies both
+    # (an ingest proposal, ``*.new.md``, is no dossier: left out, as a full build does)
     added = folder / "new-talks.md"
     added.write_text(edited.read_text().replace("Edited in the same save", "New talks", 1))
     broken.write_text(good.replace("title:", "title: [broken", 1))
@@ -355,7 +355,10 @@ def test_fixing_a_broken_file_patches_the_last_good_build(site: Path, tmp_path: 
     assert "invasion.md" in str(info.value)
     assert builder._last.site is good_site  # kept for the build after the fix
     broken.write_text(good)
-    builder.build(search=False, changed={broken})
+    proposal = folder / "talks-in-miami.new.md"
+    proposal.write_text(edited.read_text())
+    builder.build(search=False, changed={broken, proposal})
+    assert not (config.output / "dossiers" / "talks-in-miami-new").exists()
     assert (
         b"Edited in the same save"
         in (config.output / "dossiers/talks-in-miami/index.html").read_bytes()

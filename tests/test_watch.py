@@ -203,6 +203,19 @@ def test_quiet_after_a_full_read_primes_the_next_edit(site: Path):
         assert run.watcher.builder._primed, run.log
 
 
+def test_priming_that_fails_does_not_stop_the_watcher(site: Path):
+    """Priming when quiet only saves time: an error in it (a template broken since) is
+    left for the next build to report."""
+    watcher = Watcher(load_config(site), ingest=False, log=lambda line: None)
+    assert watcher.rebuild()
+
+    def broken(stop):
+        raise RuntimeError("unexpected end of template")
+
+    watcher.builder.prime = broken
+    assert watcher.tidy()
+
+
 def test_new_seed_is_ingested(site: Path, monkeypatch):
     """A new article in seeds/ goes to ingest; what ingest writes is then built."""
     import generator.ingest as ingest_module
