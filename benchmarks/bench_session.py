@@ -1,0 +1,229 @@
+"""An editing session against ``dossier serve`` on a synthetic site, watched in a browser.
+
+    .venv/bin/python benchmarks/bench_session.py [--size 10000] [--work DIR]
+
+Needs the test extras (Playwright) and Debian's Chromium. Generates a site with
+``make_site.py`` (``DIR/site-N``), copies it to ``DIR/session-N`` (content only: no output,
+no cache) with an empty ``seeds/``, starts ``dossier serve`` on it, waits for its first
+builds, and then, as a person editing would, with an open page that reloads by itself:
+
+- saves an actor's file (a new biography line) → the open actor page shows it;
+- saves a dossier atomically (a temp file renamed over it; a new title) → its page;
+- moves one of its events to another year → the event is on that year's timeline page;
+- breaks its YAML → the overlay names the file and line; fixes it → the overlay goes;
+- renames another dossier → the list of dossiers links the new page, the old one is 404;
+- deletes it → gone from the list, its page 404;
+- drops a new article in ``seeds/`` → ingested, it is listed.
+
+For each step: the seconds from the file change until the page shows it (the browser's
+reload included), and the server's own "rebuilt in" line for that step. One run: the
+steps change the site, and a second session would start from another one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from make_site import make_site  # noqa: E402
+
+WAIT_MS = 120_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(n: int, work: Path) -> Path:
+    """A fresh copy of the generated site's inputs, with an empty seeds/."""
+    site = work / f"site-{n}"
+    if not (site / "content" / "dossiers" / f"report-{n - 1:05d}.md").exists():
+        make_site(site, n)
+    root = work / f"session-{n}"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    shutil.copytree(site / "content", root / "content")
+    shutil.copy(site / "dossier.toml", root / "dossier.toml")
+    (root / "seeds").mkdir()
+    return root
+
+
+def wait_for_server(base: str, proc: subprocess.Popen, log: Path) -> None:
+    import urllib.request
+
+    while True:
+        try:
+            urllib.request.urlopen(base + "index.html", timeout=2).read()
+            return
+        except OSError:
+            if proc.poll() is not None:
+                raise SystemExit(f"dossier serve ended:\n{log.read_text()}") from None
+            time.sleep(0.5)
+
+
+def wait_quiet(log: Path, seconds: float = 4.0) -> None:
+    """Until the server's log has not grown for ``seconds`` (its catch-up builds done)."""
+    size, since = -1, time.monotonic()
+    while time.monotonic() - since < seconds:
+        now = log.stat().st_size
+        if now != size:
+            size, since = now, time.monotonic()
+        time.sleep(0.2)
+
+
+def session(root: Path, base: str, log: Path) -> list[tuple[str, float, str]]:
+    from playwright.sync_api import sync_playwright
+
+    results: list[tuple[str, float, str]] = []
+    mark = [log.stat().st_size]
+
+    def step(name: str, change, shown) -> None:
+        wait_quiet(log, 3.0)
+        mark[0] = log.stat().st_size
+        change()
+        started = time.perf_counter()
+        shown()
+        took = time.perf_counter() - started
+        time.sleep(0.3)
+        with open(log, encoding="utf-8") as fh:
+            fh.seek(mark[0])
+            lines = [line.strip() for line in fh if line.strip()]
+        rebuilt = "; ".join(re.sub(r"^rebuilt in ", "", line) for line in lines)
+        results.append((name, took, rebuilt))
+        print(f"{name}: {took:.2f} s ({rebuilt})", flush=True)
+
+    content = root / "content"
+    actor = sorted((content / "actors").glob("*.md"))[0]
+    dossiers = sorted((content / "dossiers").glob("*.md"))
+    edited, renamed = dossiers[0], dossiers[1]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=shutil.which("chromium"),
+            args=["--headless", "--no-sandbox", "--disable-gpu"],
+        )
+        page = browser.new_page()
+        page.goto(base + f"actors/{actor.stem}/index.html")
+        step(
+            "actor file saved → its page",
+            lambda: actor.write_text(actor.read_text() + "\nA new biography line.\n"),
+            lambda: page.locator("text=A new biography line.").wait_for(timeout=WAIT_MS),
+        )
+        page.goto(base + f"dossiers/{edited.stem}/index.html")
+
+        def atomic() -> None:
+            tmp = edited.with_name(f".{edited.name}.tmp")
+            tmp.write_text(re.sub(r'title: "', 'title: "Saved atomically: ', edited.read_text()))
+            os.replace(tmp, edited)
+
+        step(
+            "dossier saved atomically (new title) → its page",
+            atomic,
+            lambda: page.locator("h1:has-text('Saved atomically')").wait_for(timeout=WAIT_MS),
+        )
+        text = edited.read_text()
+        first = re.search(r"(?m)^  - id: (\S+)\n    date: '(\d{4})", text)
+        assert first, "no event to move"
+        event_id, year = first.group(1), int(first.group(2))
+        target = year - 3
+
+        def move() -> None:
+            edited.write_text(text.replace(f"date: '{year}", f"date: '{target}", 1))
+            page.goto(base + f"timeline/{target}/index.html")
+
+        step(
+            f"an event moved to {target} → that year's timeline",
+            move,
+            lambda: page.locator(f"[id='{event_id}']").wait_for(timeout=WAIT_MS),
+        )
+        page.goto(base + f"dossiers/{edited.stem}/index.html")
+        good = edited.read_text()
+        overlay = page.locator("#dossier-errors")
+        step(
+            "YAML broken → overlay",
+            lambda: edited.write_text(good.replace("actors: [", "actors: [[", 1)),
+            lambda: overlay.wait_for(timeout=WAIT_MS),
+        )
+        assert f"content/dossiers/{edited.name}:" in overlay.inner_text()
+        step(
+            "fixed → overlay gone",
+            lambda: edited.write_text(good),
+            lambda: overlay.wait_for(state="detached", timeout=WAIT_MS),
+        )
+        page.goto(base + "dossiers/index.html")
+        new = renamed.with_name("renamed-report.md")
+        step(
+            "dossier renamed → the list links its new page",
+            lambda: renamed.rename(new),
+            lambda: page.locator("a[href$='dossiers/renamed-report/index.html']").wait_for(
+                timeout=WAIT_MS
+            ),
+        )
+        assert page.goto(base + f"dossiers/{renamed.stem}/index.html").status == 404
+        page.goto(base + "dossiers/index.html")
+        step(
+            "dossier deleted → gone from the list",
+            new.unlink,
+            lambda: page.locator("a[href$='dossiers/renamed-report/index.html']").wait_for(
+                state="detached", timeout=WAIT_MS
+            ),
+        )
+
+        def drop() -> None:
+            for suffix in (".txt", ".yaml"):
+                src = REPO / "seeds" / f"000_dc1a29906bea6793{suffix}"
+                shutil.copy(src, root / "seeds" / f"new-talks{suffix}")
+
+        step(
+            "new article in seeds/ → listed",
+            drop,
+            lambda: page.locator("text=US and Russian officials convene").wait_for(timeout=WAIT_MS),
+        )
+        browser.close()
+    return results
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description="An editing session against dossier serve")
+    p.add_argument("--size", type=int, default=10000)
+    p.add_argument("--work", type=Path, default=Path("/tmp/dossier-session"))
+    args = p.parse_args()
+    root = prepare(args.size, args.work)
+    port = free_port()
+    log = args.work / f"serve-{args.size}.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--root", str(root), "--port", str(port)],
+            cwd=REPO,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        started = time.perf_counter()
+        wait_for_server(base, proc, log)
+        wait_quiet(log)
+        print(f"N={args.size:,}: serving after {time.perf_counter() - started:.1f} s", flush=True)
+        results = session(root, base, log)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    print("\n| step | shown in the page after | the server's rebuild |\n|---|---:|---|")
+    for name, took, rebuilt in results:
+        print(f"| {name} | {took:.2f} s | {rebuilt} |")
+
+
+if __name__ == "__main__":
+    main()
