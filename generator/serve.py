@@ -248,13 +248,23 @@ def make_handler(out: Path, live: LiveState):
     return Handler
 
 
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A browser that goes elsewhere while a page is sent (a reload, a click on a long
+        page) closes the connection: nothing is wrong, and no traceback is printed."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+
 class Server:
     """The HTTP server and its thread."""
 
     def __init__(self, config: Config, host: str, port: int, live: LiveState):
         self.live = live
-        self.httpd = ThreadingHTTPServer((host, port), make_handler(config.output, live))
-        self.httpd.daemon_threads = True
+        self.httpd = _HTTPServer((host, port), make_handler(config.output, live))
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True, name="http")
 
     @property

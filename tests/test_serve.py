@@ -185,3 +185,22 @@ def test_concurrent_requests(server):
 )
 def test_content_types(name: str, expected: str):
     assert content_type(name).startswith(expected)
+
+
+def test_a_browser_leaving_mid_page_prints_no_traceback(server, tmp_path: Path):
+    """A connection closed while a long file is being sent (a reload, a click elsewhere) is
+    no error: the terminal stays quiet and the server goes on serving."""
+    import struct
+
+    root, port = server
+    (root / "output" / "big.json").write_bytes(b"[" + b"0," * 8_000_000 + b"0]")
+    for _ in range(4):
+        s = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
+        s.sendall(b"GET /big.json HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        s.recv(1024)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        s.close()  # a reset, mid-file
+    time.sleep(1.0)
+    assert get(port, "/")[0] == 200
+    log = (tmp_path / "serve.log").read_text(errors="replace")
+    assert "Traceback" not in log, log
