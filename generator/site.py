@@ -201,13 +201,7 @@ def assemble(
     by_slug = {d.slug: d for d in dossiers}
     for dossier in dossiers:
         _check_event_names(dossier, actors, places, problems, locate)
-        dossier.actors = actors.canonical(dossier.actors)
-        dossier.locations = places.canonical(dossier.locations)
-        dossier.events = [_canonical_event(e, actors, places) for e in dossier.events]
-        dossier.quotes = [
-            replace(q, speaker=actors.canonical([q.speaker])[0]) if q.speaker else q
-            for q in dossier.quotes
-        ]
+        _canonical_dossier(dossier, actors, places)
     hand = [_canonical_event(e, actors, places) for e in hand_events]
 
     actor_slugs = assign_slugs(actors.entities, "actor", problems)
@@ -301,6 +295,18 @@ def _check_event_names(
                         locate(dossier.path, ("events", event.index, f"{label}s")),
                         hint=f"add it to '{label}s' or fix the spelling",
                     )
+
+
+def _canonical_dossier(dossier: Dossier, actors: Registry, places: Registry) -> None:
+    """Every name in the dossier as its entity's own (in place: a dossier as read is a
+    copy of the cached one)."""
+    dossier.actors = actors.canonical(dossier.actors)
+    dossier.locations = places.canonical(dossier.locations)
+    dossier.events = [_canonical_event(e, actors, places) for e in dossier.events]
+    dossier.quotes = [
+        replace(q, speaker=actors.canonical([q.speaker])[0]) if q.speaker else q
+        for q in dossier.quotes
+    ]
 
 
 def _canonical_event(event: Event, actors: Registry, places: Registry) -> Event:
@@ -504,13 +510,7 @@ def patch_dossier(
         if local.items:
             return None
         tally.mentions[path] = said  # type: ignore[index]
-        new.actors = actors.canonical(new.actors)
-        new.locations = places.canonical(new.locations)
-        new.events = [_canonical_event(e, actors, places) for e in new.events]
-        new.quotes = [
-            replace(q, speaker=actors.canonical([q.speaker])[0]) if q.speaker else q
-            for q in new.quotes
-        ]
+        _canonical_dossier(new, actors, places)
     else:
         del tally.mentions[path]  # type: ignore[arg-type]
     present = [d for d in (old, new) if d is not None]
