@@ -540,7 +540,7 @@ class Builder:
             patched = timer.stage("assemble", self._patch_dossiers, site, edited, links)
             if patched is None:
                 return None
-            done, listed = patched
+            done, rows = patched
             split = links.split if links is not None else None
             if (len(site.events) > config.timeline_split) != split:
                 return None  # the timeline is split by year now, or no longer
@@ -598,8 +598,9 @@ class Builder:
                 docs.put(rel, entry)
         if edited:
             last.values["tags"] = digest(repr(list(site.tags)))
-            if listed:
-                last.values[deps.DOSSIER_LIST] = deps.dossier_list(site)
+            value = deps.dossier_list_changed(last.values[deps.DOSSIER_LIST], site, rows)
+            if value != last.values[deps.DOSSIER_LIST]:
+                last.values[deps.DOSSIER_LIST] = value
                 changed_tokens.add(deps.DOSSIER_LIST)
             before = last.pages
             pages = timer.stage("plan", plan, site, config, before, done)
@@ -627,14 +628,14 @@ class Builder:
 
     def _patch_dossiers(
         self, site: Site, edited: list, links: Links | None
-    ) -> tuple[set[str], bool] | None:
+    ) -> tuple[set[str], list] | None:
         """Apply edited, added and removed (entry None) dossiers to the site in place; the
-        paths of the pages that show what changed (to be planned again) and whether the
-        list of dossiers shows a change;
-        None when the site must be assembled. ``links``: the last build's, whose long
+        paths of the pages that show what changed (to be planned again) and the rows of the
+        list of dossiers that changed (``Patched.rows``); None when the site must be
+        assembled. ``links``: the last build's, whose long
         lists in pieces (``Chunks``) must forget the dossiers changed in place."""
         dirty: set[str] = set()
-        listed = False
+        rows: list = []
         for rel, entry in edited:
             if entry is None:  # the file is gone
                 done = patch_dossier(site, None, Problems(), rel)
@@ -644,7 +645,7 @@ class Builder:
                 done = patch_dossier(site, copy.copy(entry.records[0]), Problems())
             if done is None:
                 return None
-            listed = listed or done.listed
+            rows += done.rows
             if links is not None and done.dossier is not None:
                 links.chunks.forget(done.dossier)
             for name in done.actors:
@@ -655,7 +656,7 @@ class Builder:
             dirty.update(routes.dossier(slug) for slug in done.dossiers)
             dirty.update(routes.timeline_year(y) for y in done.years if y is not None)
             dirty.update(tag_page(t) for t in done.tags)
-        return dirty, listed
+        return dirty, rows
 
     def _render(
         self,

@@ -433,8 +433,9 @@ class Patched:
     years: set[int | None] = field(default_factory=set)  # of its events, before and after
     dossiers: set[str] = field(default_factory=set)  # slugs
     tags: set[str] = field(default_factory=set)  # of it and its events, before and after
-    listed: bool = False  # what the list of dossiers shows of it changed (or the tags)
     dossier: Dossier | None = None  # the object changed in place, added or taken out
+    rows: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # its
+    # ``listed_row`` before and after (None: not in the list), when it changed
 
 
 def _recount(registry: Registry, before: list[str], after: list[str]) -> bool:
@@ -465,9 +466,10 @@ def _recount(registry: Registry, before: list[str], after: list[str]) -> bool:
     return True
 
 
-def _listed(d: Dossier) -> tuple:
-    """What the list of all dossiers shows of one (see ``deps.dossier_list``)."""
-    return (d.slug, d.title, d.published, d.source.publisher, len(d.events), d.summary)
+def listed_row(d: Dossier) -> str:
+    """What the list of all dossiers shows of one (see ``deps.dossier_list``); its place
+    in the list follows from it too (``_dossier_order``)."""
+    return repr((d.slug, d.title, str(d.published), d.source.publisher, len(d.events), d.summary))
 
 
 def _bump(counter: Counter, names, sign: int) -> None:
@@ -515,8 +517,10 @@ def patch_dossier(
         del tally.mentions[path]  # type: ignore[arg-type]
     present = [d for d in (old, new) if d is not None]
     slug = present[0].slug
-    listed = old is None or new is None or _listed(old) != _listed(new)
-    done = Patched(dossiers={slug}, listed=listed)
+    rows = (listed_row(old) if old else None, listed_row(new) if new else None)
+    done = Patched(dossiers={slug})
+    if rows[0] != rows[1]:
+        done.rows.append((slug, *rows))
     for d in present:
         done.actors.update(d.actors)
         done.actors.update(n for e in d.events for n in e.actors)
@@ -587,7 +591,6 @@ def patch_dossier(
         for d in site.dossiers:
             for tag in d.tags:
                 tags[tag].append(d)
-        done.listed = done.listed or bool(site.tags) != bool(tags)
         site.tags.clear()
         site.tags.update(sorted(tags.items(), key=lambda kv: name_key(kv[0])))
 
