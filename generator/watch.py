@@ -186,14 +186,14 @@ class Watcher:
         builder.lazy_cache = True  # and the cache's big stores saved when worth it
         return builder
 
-    def tidy(self) -> bool:
+    def tidy(self, stop: threading.Event | None = None) -> bool:
         """What is left for when nothing happens: save the build cache, free the files
         builds replaced (``Builder.defer_freeing``), check the trust edits put in output/
         (each rewrites only the pages it touches), and after a build that read the whole
         site (an actor's file renamed, a template changed), make what the next edit
         needs (``Builder.prime``; seconds at 10,000 dossiers, given up if an edit comes).
         False when a file in output/ was changed by something else: a full build puts
-        it right."""
+        it right. ``stop``: the watcher's; set, priming is given up too (Ctrl-C)."""
         self.save_cache()
         self.builder.free_replaced()
         if self.errors:
@@ -201,7 +201,9 @@ class Watcher:
         if not self.builder.output_intact(strays=False):
             return False
         try:
-            self.builder.prime(stop=lambda: not self.events.empty())
+            self.builder.prime(
+                stop=lambda: not self.events.empty() or (stop is not None and stop.is_set())
+            )
         except Exception:  # noqa: BLE001 - only speed is at stake: the next build reports it
             pass
         return True
@@ -225,7 +227,7 @@ class Watcher:
             except queue.Empty:
                 if self._built is not None and time.monotonic() - self._built > SAVE_DELAY:
                     self._built = None
-                    if not self.tidy():
+                    if not self.tidy(stop):
                         self.log("output/ was changed by something else: rebuilding it")
                         return Changes()
                 continue

@@ -216,6 +216,20 @@ def test_priming_that_fails_does_not_stop_the_watcher(site: Path):
     assert watcher.tidy()
 
 
+def test_priming_gives_way_to_a_stop(site: Path):
+    """Priming takes seconds at 10,000 dossiers: a Ctrl-C (the watcher's stop) ends it, as
+    a new change does."""
+    watcher = Watcher(load_config(site), ingest=False, log=lambda line: None)
+    assert watcher.rebuild()
+    seen = []
+    watcher.builder.prime = lambda stop: seen.append(stop())
+    stop = threading.Event()
+    watcher.tidy(stop)
+    stop.set()
+    watcher.tidy(stop)
+    assert seen == [False, True]
+
+
 def test_new_seed_is_ingested(site: Path, monkeypatch):
     """A new article in seeds/ goes to ingest; what ingest writes is then built."""
     import generator.ingest as ingest_module
