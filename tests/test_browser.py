@@ -282,6 +282,54 @@ def test_split_timeline_keeps_the_filter_from_year_to_year(page, split_url):
     _clean(page)
 
 
+@pytest.fixture(scope="session")
+def long_url(tmp_path_factory):
+    """A generated site (the benchmarks' generator): year pages of dozens of events."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from make_site import make_site
+
+    root = tmp_path_factory.mktemp("long") / "site"
+    make_site(root, 200)
+    result = run_dossier("build", "--root", str(root), "--no-search")
+    assert result.returncode == 0, result.stderr
+    server = _serve(root)
+    yield f"http://127.0.0.1:{server.server_address[1]}/output/"
+    server.shutdown()
+
+
+def test_long_pages_jump_to_an_event_and_filter(page, long_url):
+    """Events far down a long page are laid out only near the screen (CSS
+    ``content-visibility``): a link to one still lands on it, and filtering still works."""
+    page.goto(long_url + "timeline/index.html")
+    years = page.locator(".years a, .year-nav a").evaluate_all("els => els.map(a => a.href)")
+    busiest, most = "", 0
+    for href in dict.fromkeys(years):
+        page.goto(href)
+        count = page.locator("li.event").count()
+        if count > most:
+            busiest, most = href, count
+    page.goto(busiest)
+    last = page.locator("li.event").last.get_attribute("id")
+    depth = page.evaluate(f"document.getElementById('{last}').offsetTop / window.innerHeight")
+    assert depth > 3, (most, depth)  # far below the first screen
+    page.goto(busiest.split("#")[0] + "#" + last)
+    page.wait_for_timeout(300)  # the jump, then the layout of what is near it
+    box = page.locator(f"[id='{last}']").bounding_box()
+    height = page.evaluate("window.innerHeight")
+    assert box is not None and 0 <= box["y"] < height, (box, height)
+    assert page.evaluate("document.querySelector(':target').id") == last
+    actor = page.locator("li.event").first.get_attribute("data-actors").split()[0]
+    page.select_option("select[name=actor]", actor)
+    shown = page.locator("li.event:visible")
+    assert 0 < shown.count() < most
+    assert all(
+        actor in li.split() for li in shown.evaluate_all("els => els.map(e => e.dataset.actors)")
+    )
+    _clean(page)
+
+
 # -- an editing session against `dossier serve`, watched in the browser ---------------------
 
 
