@@ -191,9 +191,11 @@ class When:
         return (self.end or self.start).last_day()  # type: ignore[union-attr]
 
     def __getstate__(self) -> dict:
-        """Pickled without what ``sort_key`` keeps (the caches hold tens of thousands)."""
+        """Pickled without what ``sort_key`` and ``display`` keep (the caches hold tens of
+        thousands)."""
         state = dict(self.__dict__)
         state.pop("_sort_key", None)
+        state.pop("_display", None)
         return state
 
     def sort_key(self) -> tuple:
@@ -216,7 +218,15 @@ class When:
         return f"{left}/{right}"
 
     def display(self) -> str:
-        """ "February 2022", "Friday 19 December 2025", "c. 2026", "by 31 December 2025"."""
+        """ "February 2022", "Friday 19 December 2025", "c. 2026", "by 31 December 2025".
+        Kept once made: an event's date is shown by its page, its fragment and each export."""
+        text = self.__dict__.get("_display")
+        if text is None:
+            text = self._display()
+            object.__setattr__(self, "_display", text)
+        return text
+
+    def _display(self) -> str:
         if not self.interval:
             return self.start.display()  # type: ignore[union-attr]
         if self.start is None:

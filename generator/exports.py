@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Iterator
 
 from . import routes
@@ -128,7 +129,14 @@ CSV_HEADER = [
 ]
 
 
+_CSV_SPECIAL = re.compile(r'[,"\r\n]')
+
+
 def _csv_line(values: list[str]) -> str:
+    """One CSV record as ``csv.writer`` writes it; fields that need no quoting (most, and
+    a full build writes one record per event) are joined directly."""
+    if len(values) > 1 and not _CSV_SPECIAL.search("".join(values)):
+        return ",".join(values) + "\r\n"
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerow(values)
     return out.getvalue()
@@ -194,7 +202,12 @@ def _fold(line: str) -> str:
 
 
 def _ics_lines(lines: list[str]) -> str:
-    return "".join(_fold(line) + "\r\n" for line in lines)
+    return "".join([_fold(line) + "\r\n" for line in lines])
+
+
+def _ics_date(day: dt.date) -> str:
+    """``f"{day:%Y%m%d}"`` without ``strftime`` (four of them for each event)."""
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 def events_ics(site: Site, config: Config, pieces: list[bytes] | None = None) -> bytes:
@@ -219,9 +232,9 @@ def _ics_event(e: Event, site: Site, config: Config) -> str:
     lines = [
         "BEGIN:VEVENT",
         f"UID:{e.id}@dossier",
-        f"DTSTAMP:{stamp:%Y%m%d}T000000Z",
-        f"DTSTART;VALUE=DATE:{first:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{last + dt.timedelta(days=1):%Y%m%d}",
+        f"DTSTAMP:{_ics_date(stamp)}T000000Z",
+        f"DTSTART;VALUE=DATE:{_ics_date(first)}",
+        f"DTEND;VALUE=DATE:{_ics_date(last + dt.timedelta(days=1))}",
         f"SUMMARY:{_ics_text(summary[:200])}",
         f"DESCRIPTION:{_ics_text(e.sentence or e.text)}",
     ]

@@ -110,3 +110,34 @@ def test_json_items_are_what_json_dumps_writes(site_root, tmp_path):
         kinds += any(e.date.start and e.date.end for e in site.events)
         kinds += any(not e.dossier for e in site.events)
     assert checked > 100 and kinds >= 2
+
+
+def test_csv_records_are_what_the_csv_module_writes():
+    """Records joined directly when no field needs quoting; otherwise ``csv.writer``."""
+    import csv
+    import io
+
+    from generator.exports import _csv_line
+
+    rows = [
+        ["e-1", "2024-06", "June 2024", "", "Talks ended", "A; B"],
+        ["e-2", "Mosul, Iraq", 'He said "no"', "line\nbreak", "carriage\rreturn", " x "],
+        ["only,one"],
+        [""],
+        ["", ""],
+        ["Kyiv — Київ", "naïve", "tab\there"],
+    ]
+    for row in rows:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\r\n").writerow(row)
+        assert _csv_line(row) == out.getvalue(), row
+
+
+def test_ics_dates_have_four_digit_years():
+    """RFC 5545 dates are YYYYMMDD; ``strftime("%Y")`` gives "5" for the year 5 here."""
+    from generator.exports import _ics_date
+
+    assert _ics_date(dt.date(2024, 6, 1)) == "20240601"
+    assert _ics_date(dt.date(5, 1, 2)) == "00050102"
+    day = dt.date(1999, 12, 31)
+    assert _ics_date(day) == f"{day:%Y%m%d}"
