@@ -30,3 +30,13 @@ def run_dossier(*args: str, cwd: Path | None = None) -> subprocess.CompletedProc
         cwd=cwd or REPO,
         timeout=600,
     )
+
+
+def make_site(root: Path, n: int) -> None:
+    """A synthetic site of ``n`` dossiers in ``root``: the benchmarks' generator
+    (``benchmarks/make_site.py``), so tests run on the sites the benchmarks measure."""
+    if str(REPO / "benchmarks") not in sys.path:
+        sys.path.insert(0, str(REPO / "benchmarks"))
+    from make_site import make_site as generate
+
+    generate(root, n)

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import FIXTURE_SITE, REPO, run_dossier
+from conftest import FIXTURE_SITE, REPO, make_site, run_dossier
 
 pytestmark = pytest.mark.browser
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -285,11 +285,6 @@ def test_split_timeline_keeps_the_filter_from_year_to_year(page, split_url):
 @pytest.fixture(scope="session")
 def long_url(tmp_path_factory):
     """A generated site (the benchmarks' generator): year pages of dozens of events."""
-    import sys
-
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    from make_site import make_site
-
     root = tmp_path_factory.mktemp("long") / "site"
     make_site(root, 200)
     result = run_dossier("build", "--root", str(root), "--no-search")

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import run_dossier
+from conftest import make_site, run_dossier
 from sitecheck import check_links
 
 from generator.build import build
@@ -176,11 +176,6 @@ def test_pool_rendered_pages_are_staged_then_moved_into_place(tmp_path):
     """A cold build of a site big enough for the process pool: pages wait in a staging
     folder beside output/, then move in; the result equals a build in memory, and a failed
     build leaves output/ as it was and no staging folder behind."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
-    from make_site import make_site
-
     from generator.build import Builder, render_site
     from generator.config import load_config
     from generator.errors import DossierError

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import make_site
 
 from generator.build import collect
 from generator.config import load_config
@@ -198,14 +199,10 @@ def test_quick_yaml_matches_pyyaml(text):
 
 def test_quick_yaml_matches_pyyaml_on_real_front_matter(site_root, tmp_path):
     """Every content file of the test site and of a generated one (the benchmarks')."""
-    import sys
 
     import yaml
 
     from generator.content import _LOADER, load_yaml, split_document
-
-    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
-    from make_site import make_site
 
     make_site(tmp_path / "made", 60)
     roots = [site_root, tmp_path / "made"]

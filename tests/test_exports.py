@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import feedparser
 import icalendar
+from conftest import make_site
 
 from generator.build import build
 from generator.config import load_config
@@ -84,13 +84,9 @@ def _json_item_as_dumped(e, site) -> str:
 def test_json_items_are_what_json_dumps_writes(site_root, tmp_path):
     """Each event's part of timeline.json, on the test site (intervals, open ranges, months,
     hand-written events with no dossier) and a generated one."""
-    import sys
 
     from generator.build import load_site
     from generator.exports import _json_item
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
-    from make_site import make_site
 
     make_site(tmp_path / "made", 80)
     span = tmp_path / "made" / "content" / "events" / "span.md"

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import make_site
 
 from generator import chunks, output
 from generator.build import Builder, build, render_site
@@ -807,11 +808,6 @@ def test_patched_site_keeps_every_list_as_assembly_makes_it(tmp_path: Path):
     re-sorted) leave every list of the site as a fresh assembly of the edited files
     orders it, on a generated site with tags, quotes, year-only events and dossiers that
     move when their publication date changes; and the output as a clean build makes it."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
-    from make_site import make_site
-
     from generator.build import collect
 
     root = tmp_path / "big"
