@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from aside import set_aside  # noqa: E402
 from make_site import make_site  # noqa: E402
 
 sys.path.insert(0, str(REPO))
@@ -107,8 +107,7 @@ def child(mode: str, root: Path, runs: int = 1) -> dict:
 
 
 def clean(root: Path) -> None:
-    shutil.rmtree(root / "output", ignore_errors=True)
-    shutil.rmtree(root / ".dossier-cache", ignore_errors=True)
+    set_aside(root.parent / ".trash", root / "output", root / ".dossier-cache")
 
 
 def bench(n: int, runs: int, work: Path) -> dict:

@@ -63,6 +63,7 @@ LEAN_FILES = HERE / "hugo-lean"  # laid over HUGO_FILES for the "hugo-lean" buil
 TOOLS = ("dossier", "hugo", "hugo-lean")
 sys.path.insert(0, str(HERE))
 
+from aside import set_aside  # noqa: E402
 from make_site import make_site  # noqa: E402
 
 YEAR = re.compile(r"^\s+date: '?(\d{4})", re.M)
@@ -99,7 +100,7 @@ def page(path: Path, fields: dict) -> None:
 def convert(site: Path, project: Path, lean: bool = False) -> dict:
     """Write a Hugo project for the Dossier site ``site``; returns what it holds.
     ``lean``: with the layouts of ``LEAN_FILES``."""
-    shutil.rmtree(project, ignore_errors=True)
+    set_aside(project.parent / ".trash", project)
     shutil.copytree(HUGO_FILES, project)
     if lean:
         shutil.copytree(LEAN_FILES, project, dirs_exist_ok=True)
@@ -167,15 +168,13 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
 
 
 def dossier_build(site: Path) -> tuple[float, float]:
-    shutil.rmtree(site / "output", ignore_errors=True)
-    shutil.rmtree(site / ".dossier-cache", ignore_errors=True)
+    set_aside(site.parent / ".trash", site / "output", site / ".dossier-cache")
     cmd = [sys.executable, "-m", "generator", "build", "--root", str(site)]
     return timed([*cmd, "--no-ingest", "--no-search"], REPO)
 
 
 def hugo_build(project: Path, out: Path) -> tuple[float, float]:
-    shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(project / "resources", ignore_errors=True)
+    set_aside(project.parent / ".trash", out, project / "resources")
     with tempfile.TemporaryDirectory(prefix="hugo-cache-") as cache:
         cmd = ["hugo", "--quiet", "--source", str(project), "--destination", str(out)]
         return timed([*cmd, "--cacheDir", cache, "--ignoreCache"], project)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from aside import set_aside  # noqa: E402
 from make_site import make_site  # noqa: E402
 
 CHILD = r"""
@@ -50,8 +50,7 @@ print(json.dumps({"wall": time.perf_counter() - wall, "cpu": time.process_time()
 
 
 def cold(tree: Path, site: Path, one_process: bool) -> dict:
-    shutil.rmtree(site / "output", ignore_errors=True)
-    shutil.rmtree(site / ".dossier-cache", ignore_errors=True)
+    set_aside(site.parent / ".trash", site / "output", site / ".dossier-cache")
     proc = subprocess.run(
         [sys.executable, "-c", CHILD, str(site), "one" if one_process else "pool"],
         capture_output=True,

@@ -13,7 +13,6 @@ import argparse
 import bisect
 import itertools
 import random
-import shutil
 from pathlib import Path
 
 ACTOR_POOL = 500
@@ -186,12 +185,20 @@ def dossier(n: int, rnd: random.Random, actors: Zipf, places: Zipf) -> str:
 
 
 def make_site(root: Path, n: int, seed: int = 1) -> Path:
-    """Write a site with ``n`` dossiers under ``root`` (replacing its content/)."""
+    """Write a site with ``n`` dossiers under ``root`` (replacing its content/). Files
+    already there are rewritten in place and only the others deleted: see ``aside.py``
+    for why a benchmark should not delete and make again ten thousand files."""
     rnd = random.Random(seed)
     actor_list, place_list = actor_names(), place_names()
     actors, places = Zipf(actor_list), Zipf(place_list)
     content = root / "content"
-    shutil.rmtree(content, ignore_errors=True)
+    old = {p for p in content.rglob("*") if p.is_file()} if content.is_dir() else set()
+    written: set[Path] = set()
+
+    def write(path: Path, text: str) -> None:
+        path.write_text(text, encoding="utf-8")
+        written.add(path)
+
     for kind in ("dossiers", "actors", "locations", "events"):
         (content / kind).mkdir(parents=True, exist_ok=True)
     (root / "dossier.toml").write_text(
@@ -201,21 +208,21 @@ def make_site(root: Path, n: int, seed: int = 1) -> Path:
         slug = name.lower().replace(" ", "-")
         kind = "organization" if " of " in name else "person"
         alias = f"  - {name.split()[-1]} ({i})\n"
-        (content / "actors" / f"{slug}.md").write_text(
+        write(
+            content / "actors" / f"{slug}.md",
             f"---\nname: {name}\nkind: {kind}\naliases:\n{alias}role: Role {i}\n---\n"
             f"{name} is described here.\n\n{sentence(rnd, [])}\n",
-            encoding="utf-8",
         )
     for i, name in enumerate(place_list[:60]):
         slug = name.lower().replace(" ", "-")
-        (content / "locations" / f"{slug}.md").write_text(
+        write(
+            content / "locations" / f"{slug}.md",
             f"---\nname: {name}\nkind: city\ncountry: Country {i % 7}\n---\n{sentence(rnd, [])}\n",
-            encoding="utf-8",
         )
     for i in range(n):
-        (content / "dossiers" / f"report-{i:05d}.md").write_text(
-            dossier(i, rnd, actors, places), encoding="utf-8"
-        )
+        write(content / "dossiers" / f"report-{i:05d}.md", dossier(i, rnd, actors, places))
+    for path in old - written:
+        path.unlink()
     return root
 
 
