@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,9 @@ def make_site(root: Path, n: int) -> None:
     from make_site import make_site as generate
 
     generate(root, n)
+
+
+def differences(got: Mapping[str, bytes], expected: Mapping[str, bytes]) -> list[str]:
+    """The paths of two built sites whose bytes differ, or that only one has: what to assert
+    empty when comparing sites (pytest's own diff of two sites' bytes can take gigabytes)."""
+    return sorted(p for p in got.keys() | expected.keys() if got.get(p) != expected.get(p))

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import make_site, run_dossier
+from conftest import differences, make_site, run_dossier
 from sitecheck import check_links
 
 from generator.build import build
@@ -54,7 +54,7 @@ def test_building_twice_gives_identical_bytes(site_root, tmp_path):
     other = tmp_path / "again"
     site_root.rename(other)
     second = snapshot(built(other))
-    assert first == second
+    assert differences(first, second) == []
 
 
 def test_broken_front_matter_fails_and_leaves_previous_site(site_root):
@@ -67,7 +67,7 @@ def test_broken_front_matter_fails_and_leaves_previous_site(site_root):
     assert "content/dossiers/invasion.md:" in result.stderr
     line = result.stderr.split("content/dossiers/invasion.md:")[1].split(":")[0]
     assert line.isdigit() and 3 <= int(line) <= 8
-    assert snapshot(out) == before
+    assert differences(snapshot(out), before) == []
 
 
 def test_deleted_dossier_pages_are_pruned(site_root):
@@ -169,7 +169,7 @@ def test_output_does_not_depend_on_the_hash_seed(site_root, tmp_path):
             capture_output=True,
         )
         outputs.append(snapshot(root / "output"))
-    assert outputs[0] == outputs[1]
+    assert differences(outputs[0], outputs[1]) == []
 
 
 def test_pool_rendered_pages_are_staged_then_moved_into_place(tmp_path):
@@ -188,13 +188,13 @@ def test_pool_rendered_pages_are_staged_then_moved_into_place(tmp_path):
     assert result.rendered.rendered >= PARALLEL_MIN_PAGES
     one_process, _ = Builder(config, cache_dir=None).render(trust_output=False, parallel=False)
     expected = dict(one_process.files.memory)  # type: ignore[attr-defined]
-    assert expected == dict(render_site(config).files)
+    assert differences(expected, dict(render_site(config).files)) == []
     got = {
         p.relative_to(config.output).as_posix(): p.read_bytes()
         for p in config.output.rglob("*")
         if p.is_file()
     }
-    assert got == dict(expected)
+    assert differences(got, expected) == []
     assert not list(root.glob(".dossier-staging-*"))
     (tmp_path / "probe").mkdir()  # output/ came in whole from the staging folder: it has
     mode = (tmp_path / "probe").stat().st_mode  # the mode of any new folder, not a private one
@@ -213,7 +213,7 @@ def test_pool_rendered_pages_are_staged_then_moved_into_place(tmp_path):
         for p in config.output.rglob("*")
         if p.is_file()
     }
-    assert again == got
+    assert differences(again, got) == []
     assert not list(root.glob(".dossier-staging-*"))
 
     # every page rendered again by the pool, over the site already there: moved in file
@@ -230,7 +230,10 @@ def test_pool_rendered_pages_are_staged_then_moved_into_place(tmp_path):
         for p in config.output.rglob("*")
         if p.is_file()
     }
-    assert third == dict(one_process.files.memory)  # type: ignore[attr-defined]
+    # (not ``one_process.files.memory`` in the assert: pytest's account of a failure would
+    # print the whole site it was rendered from)
+    expected = dict(one_process.files.memory)  # type: ignore[attr-defined]
+    assert differences(third, expected) == []
     assert b"<!-- v2 -->" in third["index.html"]
     assert not list(root.glob(".dossier-staging-*"))
 
@@ -292,7 +295,7 @@ def test_spliced_lists_match_plain_ones_and_a_changed_marker_is_an_error(site_ro
         assert "splice=true" in source
         (own / name).write_text(source.replace(", splice=true", ""))
     plain = snapshot(built(site_root))
-    assert plain == spliced
+    assert differences(plain, spliced) == []
     broken = (
         (packaged / "tag.html")
         .read_text()
@@ -329,7 +332,7 @@ def test_a_site_whose_templates_are_the_defaults_builds_as_with_the_packaged_one
     builder.build(search=False)
     every = set(builder.environment().list_templates())
     assert builder._last.packaged == every
-    assert snapshot(site_root / "output") == reference
+    assert differences(snapshot(site_root / "output"), reference) == []
     if how == "copy":
         (own / "tags.html").write_text((own / "tags.html").read_text() + "\n")
         builder = Builder(load_config(site_root))

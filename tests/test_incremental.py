@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import make_site
+from conftest import differences, make_site
 
 from generator import chunks, output
 from generator.build import Builder, build, render_site
@@ -244,18 +244,18 @@ def test_random_edit_sequences_equal_clean_builds(
         try:
             builder.build(search=False, changed=changed)
         except DossierError:  # an edit made the content invalid: a clean build fails too
-            assert tree(site / "output") == before
+            assert differences(tree(site / "output"), before) == []
             with pytest.raises(DossierError):
                 clean_build(site, tmp_path)
             continue
-        assert tree(site / "output") == clean_build(site, tmp_path), (step, edits)
+        assert differences(tree(site / "output"), clean_build(site, tmp_path)) == [], (step, edits)
 
 
 def test_incremental_equals_render_site(site: Path):
     config = load_config(site)
     build(config, search=False)
     expected = render_site(config).files
-    assert tree(config.output) == dict(expected)
+    assert differences(tree(config.output), dict(expected)) == []
 
 
 def test_unchanged_rebuild_renders_nothing(site: Path):
@@ -307,7 +307,7 @@ def test_deleted_and_renamed_dossiers_leave_no_page(site: Path, tmp_path: Path):
     assert not (config.output / "dossiers" / "invasion").exists()
     assert not (config.output / "dossiers" / "talks-in-miami").exists()
     assert (config.output / "dossiers" / "miami-talks" / "index.html").is_file()
-    assert tree(config.output) == clean_build(site, tmp_path)
+    assert differences(tree(config.output), clean_build(site, tmp_path)) == []
 
 
 def test_failed_incremental_build_leaves_output_alone(site: Path):
@@ -319,7 +319,7 @@ def test_failed_incremental_build_leaves_output_alone(site: Path):
     with pytest.raises(DossierError) as info:
         builder.build(search=False)
     assert "content/dossiers/invasion.md:3: error: bad YAML" in str(info.value)
-    assert tree(config.output) == before
+    assert differences(tree(config.output), before) == []
 
 
 def test_fixing_a_broken_file_patches_the_last_good_build(site: Path, tmp_path: Path):
@@ -340,7 +340,7 @@ def test_fixing_a_broken_file_patches_the_last_good_build(site: Path, tmp_path: 
     before = tree(config.output)
     with pytest.raises(DossierError):
         builder.build(search=False, changed={edited, broken})
-    assert tree(config.output) == before
+    assert differences(tree(config.output), before) == []
     with pytest.raises(DossierError):  # still broken: fails again, nothing lost
         builder.build(search=False, changed={broken})
     broken.write_text(good.replace("title: ", "title: Fixed ", 1))
@@ -366,7 +366,7 @@ def test_fixing_a_broken_file_patches_the_last_good_build(site: Path, tmp_path: 
         b"Edited in the same save"
         in (config.output / "dossiers/talks-in-miami/index.html").read_bytes()
     )
-    assert tree(config.output) == clean_build(site, tmp_path)
+    assert differences(tree(config.output), clean_build(site, tmp_path)) == []
 
 
 def test_after_a_full_read_priming_spares_the_next_edit(
@@ -403,7 +403,7 @@ def test_after_a_full_read_priming_spares_the_next_edit(
     assert builder._primed  # a patch: still primed
     own = {e.id for e in builder._last.site.dossier_by_slug["talks-in-miami"].events}
     assert made and set(made) <= own < {e.id for e in builder._last.site.events}
-    assert tree(config.output) == clean_build(site, tmp_path)
+    assert differences(tree(config.output), clean_build(site, tmp_path)) == []
 
 
 def test_output_changed_behind_the_builders_back_is_rebuilt(site: Path):
@@ -457,7 +457,7 @@ def test_macro_change_rebuilds_every_page_showing_its_fragments(site: Path, tmp_
     assert "<tr data-marked>" in (out / "actors" / "by-mentions" / "index.html").read_text()
     quotes = (out / "actors" / "marco-rubio" / "index.html").read_text()
     assert '<figure data-marked class="quote">' in quotes
-    assert tree(out) == clean_build(site, tmp_path)
+    assert differences(tree(out), clean_build(site, tmp_path)) == []
 
 
 def test_corrupt_cache_is_ignored(site: Path):
@@ -468,7 +468,7 @@ def test_corrupt_cache_is_ignored(site: Path):
         file.write_bytes(b"not a pickle")
     shutil.rmtree(config.output)
     build(config, search=False)
-    assert tree(config.output) == expected
+    assert differences(tree(config.output), expected) == []
 
 
 def test_a_fresh_process_converts_no_markdown_the_cache_holds(
@@ -490,7 +490,7 @@ def test_a_fresh_process_converts_no_markdown_the_cache_holds(
     builder = Builder(config)
     builder.build(search=False)
     assert converted == []
-    assert tree(config.output) == expected
+    assert differences(tree(config.output), expected) == []
     stored = builder.cache.markdown
     assert stored and all(isinstance(v, bytes) for v in dict(stored).values())
     assert sum(map(len, dict(stored).values())) < sum(len(stored.get(k)) for k in stored)
@@ -567,7 +567,7 @@ def test_a_lazy_save_leaves_out_big_stores_with_few_changes(
     fresh = Builder(load_config(site))
     shutil.rmtree(config.output)
     fresh.build(search=False)
-    assert tree(config.output) == clean_build(site, tmp_path)
+    assert differences(tree(config.output), clean_build(site, tmp_path)) == []
     assert fresh.cache.documents.parsed == 1  # only the edited file read again
     stored.unlink()  # a store not on disk yet is written, however few its changes
     edited.write_text(edited.read_text().replace("title: Edited", "title: Twice", 1))
@@ -604,7 +604,7 @@ def test_unchanged_inputs_and_output_mean_nothing_to_do(site: Path, tmp_path: Pa
     assert again.rendered.rendered == 0 and again.stats.written == 0
     assert sorted(again.rendered.files) == sorted(before)
     assert again.rendered.files["index.html"] == before["index.html"]
-    assert tree(config.output) == before
+    assert differences(tree(config.output), before) == []
 
     # a stray file in output/, or a page changed behind the builder's back: a real build
     (config.output / "stray.html").write_text("x")
@@ -612,7 +612,7 @@ def test_unchanged_inputs_and_output_mean_nothing_to_do(site: Path, tmp_path: Pa
     page.write_bytes(b"scribbled")
     fixed = build(config, search=False)
     assert fixed.rendered.site is not None
-    assert tree(config.output) == before
+    assert differences(tree(config.output), before) == []
 
     # an edit, even one dated back: a real build
     dossier = site / "content" / "dossiers" / "invasion.md"
@@ -621,7 +621,7 @@ def test_unchanged_inputs_and_output_mean_nothing_to_do(site: Path, tmp_path: Pa
     age_inputs(site)
     edited = build(config, search=False)
     assert edited.rendered.site is not None
-    assert tree(config.output) == clean_build(site, tmp_path)
+    assert differences(tree(config.output), clean_build(site, tmp_path)) == []
 
 
 def test_inputs_changed_just_before_a_build_are_checked_again(site: Path):
@@ -649,14 +649,14 @@ def test_body_edits_with_known_paths_patch_the_last_build(site: Path, tmp_path: 
     assert f"actors/{actor.stem}/index.html" in rendered
     assert "timeline/index.html" not in rendered  # it shows no article text
     assert "dossiers/invasion/index.html" not in rendered
-    assert tree(config.output) == clean_build(site, tmp_path)
+    assert differences(tree(config.output), clean_build(site, tmp_path)) == []
 
     # an edit of what other pages show (an event's text) is not a body edit
     text = dossier.read_text()
     dossier.write_text(text.replace("text: ", "text: Indeed, ", 1))
     result = builder.build(search=False, changed={dossier})
     assert "timeline/index.html" in set(result.rendered.files.made)  # type: ignore[attr-defined]
-    assert tree(config.output) == clean_build(site, tmp_path)
+    assert differences(tree(config.output), clean_build(site, tmp_path)) == []
 
 
 def test_own_template_means_unknown_dependencies(site: Path, tmp_path: Path):
@@ -678,7 +678,7 @@ def test_own_template_means_unknown_dependencies(site: Path, tmp_path: Path):
         b"A sentence only the list shows."
         in (config.output / "dossiers" / "index.html").read_bytes()
     )
-    assert tree(config.output) == clean_build(site, tmp_path)
+    assert differences(tree(config.output), clean_build(site, tmp_path)) == []
 
 
 def test_warm_start_with_nothing_to_do_still_patches_the_next_edit(site: Path, tmp_path: Path):
@@ -693,7 +693,7 @@ def test_warm_start_with_nothing_to_do_still_patches_the_next_edit(site: Path, t
     result = builder.build(search=False, changed={dossier})
     assert "plan" not in result.timings  # the site read at the start was patched
     assert result.rendered.rendered == 1  # the dossier's own page
-    assert tree(config.output) == clean_build(site, tmp_path)
+    assert differences(tree(config.output), clean_build(site, tmp_path)) == []
 
 
 @pytest.mark.parametrize(
@@ -720,7 +720,7 @@ def test_front_matter_edits_with_known_paths_patch_the_last_build(
         if "Ada Lovelace" not in victim.read_text():  # a new actor: assembled afresh
             assert "templates" not in result.timings, what  # the last build's site, patched
             assert result.rendered.rendered < len(result.rendered.pages)
-        assert tree(config.output) == clean_build(site, tmp_path), (step, what)
+        assert differences(tree(config.output), clean_build(site, tmp_path)) == [], (step, what)
 
 
 def test_year_pages_link_their_neighbours_after_a_year_appears(site: Path, tmp_path: Path):
@@ -746,7 +746,7 @@ def test_year_pages_link_their_neighbours_after_a_year_appears(site: Path, tmp_p
     assert 'href="../../timeline/2023/index.html" data-keep-filter>2023 →' in page_2022
     page_2025 = (out / "2025" / "index.html").read_text()
     assert 'href="../../timeline/2023/index.html" data-keep-filter>← 2023' in page_2025
-    assert tree(site / "output") == clean_build(site, tmp_path)
+    assert differences(tree(site / "output"), clean_build(site, tmp_path)) == []
 
 
 def _site_lists(site) -> dict:
@@ -849,4 +849,4 @@ def test_patched_site_keeps_every_list_as_assembly_makes_it(tmp_path: Path):
         assert "templates" not in result.timings, what  # patched, not assembled again
         fresh, _ = collect(config)
         assert _site_lists(builder._last.site) == _site_lists(fresh), (step, what)
-    assert tree(config.output) == clean_build(root, tmp_path)
+    assert differences(tree(config.output), clean_build(root, tmp_path)) == []
