@@ -38,7 +38,7 @@ class Links:
         self.split = split
         self.fragments: dict = {}  # rendered pieces shared by pages, for this build only
         self.store: dict = {}  # event fragments by what they show, kept across builds
-        self.shown: dict = {}  # (id(event), depth) -> (event, fragment), while these links serve
+        self.shown: dict = {}  # (id(event), depth) -> (event, fragment, …), while these links serve
         self.lines: dict = {}  # dossier lines by object, likewise (see ``dossier_fragment``)
         self.chunks = Chunks()  # long lists of those, in pieces, likewise
         self.splices: list | None = None  # lists left to put in the page being rendered

@@ -83,17 +83,17 @@ def fragment_variables(links, config) -> dict:
     return {"site": links.site, "config": config, "links": links, "page_path": page}
 
 
-def _fragment_chunk(indices: list[int]) -> list[tuple[int, str | None, dict | None]]:
+def _fragment_chunk(indices: list[int]) -> list[tuple[int, str | None, int | None, dict | None]]:
     env, links, config, events, need_html, need_rows = _JOB  # type: ignore[misc]
     variables = fragment_variables(links, config)
     out = []
     for i in indices:
         event = events[i]
-        html = None
+        html = opened = None
         if i in need_html:
-            html = event_fragment(env, links, event, FRAGMENT_DEPTH, variables)
+            html, opened = event_fragment(env, links, event, FRAGMENT_DEPTH, variables)
         parts = Rows.make(event, links.site, config) if i in need_rows else None
-        out.append((i, html, parts))
+        out.append((i, html, opened, parts))
     return out
 
 
@@ -103,7 +103,10 @@ def prerender_fragments(
     """Render the events' fragments (as pages at ``FRAGMENT_DEPTH`` show them) into
     ``links.store`` in a process pool, before the pages are: each is then rendered once,
     not once in each worker that renders a page showing it. The same workers make each
-    event's part of the exports missing from ``rows``. Returns how many events."""
+    event's part of the exports missing from ``rows``. Returns how many events.
+
+    The fragments are also left in ``links.shown`` by event, with where their
+    ``event_open`` part ends, for the pages rendered next (forked from this process)."""
     global _JOB
     site = links.site
     keys = [fragment_key(e, links, FRAGMENT_DEPTH, True) for e in site.events]
@@ -122,9 +125,11 @@ def prerender_fragments(
     try:
         with _pool(workers) as pool:
             for out in pool.imap_unordered(_fragment_chunk, chunks):
-                for i, html, parts in out:
+                for i, html, opened, parts in out:
                     if html is not None:
                         links.store[keys[i]] = html
+                        event = site.events[i]
+                        links.shown[(id(event), FRAGMENT_DEPTH)] = (event, html, opened)
                     if parts is not None and rows is not None:
                         rows.put(site.events[i], parts)
     finally:

@@ -131,8 +131,6 @@ class EventParts:
     permalink: str
     actors: list[tuple[str, str]]  # (name, href)
     locations: list[tuple[str, str]]
-    source: str  # href of its dossier (and paragraph), "" when it has none
-    source_title: str
 
 
 @jinja2.pass_context
@@ -143,11 +141,6 @@ def _event_parts(ctx, event) -> EventParts:
     places = [(n, site.location_by_name[n].slug) for n in event.locations]
     dossier = site.dossier_by_slug[event.dossier] if event.dossier else None
     when = event.date
-    source = ""
-    if dossier is not None:
-        source = relative(page, routes.dossier(dossier.slug))
-        if event.paragraph:
-            source += f"#p{event.paragraph}"
     return EventParts(
         actor_slugs=" ".join(slug for _, slug in actors),
         location_slugs=" ".join(slug for _, slug in places),
@@ -157,8 +150,6 @@ def _event_parts(ctx, event) -> EventParts:
         permalink=relative(page, links.event(event)),
         actors=[(n, relative(page, routes.actor(slug))) for n, slug in actors],
         locations=[(n, relative(page, routes.location(slug))) for n, slug in places],
-        source=source,
-        source_title=dossier.title if dossier else "",
     )
 
 
@@ -196,28 +187,37 @@ def macros_module(env: jinja2.Environment, links, depth: int, variables: dict):
     return macros
 
 
-def event_fragment(env: jinja2.Environment, links, event, depth: int, variables: dict) -> str:
+def event_fragment(
+    env: jinja2.Environment, links, event, depth: int, variables: dict
+) -> tuple[str, int | None]:
     """An event as shown on pages at ``depth`` with its source (timeline, actor, place and
-    tag pages), from ``links.store`` (kept by the builder across builds) when it has it."""
+    tag pages), from ``links.store`` (kept by the builder across builds) when it has it;
+    and when it was rendered here, where its ``event_open`` part ends (None otherwise)."""
     key = fragment_key(event, links, depth, True)
     html = links.store.get(key)
-    if html is None:
-        html = links.store[key] = str(
-            macros_module(env, links, depth, variables).event_item(event, True)
-        )
-    return html
+    if html is not None:
+        return html, None
+    macros = macros_module(env, links, depth, variables)
+    opened = str(macros.event_open(event))
+    html = links.store[key] = opened + str(macros.event_source(event))
+    return html, len(opened)
 
 
 def shown_fragment(env: jinja2.Environment, links, event, depth: int, variables) -> str:
     """``event_fragment`` by event object first, for as long as these links serve: an event
     object is never changed (an edit applied in place gives its dossier new ones).
     ``variables``: as for ``dossier_fragment``."""
+    return _shown(env, links, event, depth, variables)[1]
+
+
+def _shown(env: jinja2.Environment, links, event, depth: int, variables) -> tuple:
+    """(event, fragment, end of its ``event_open`` part or None): see ``shown_fragment``."""
     hit = links.shown.get((id(event), depth))
     if hit is None or hit[0] is not event:
         variables = variables() if callable(variables) else variables
-        html = event_fragment(env, links, event, depth, variables)
-        hit = links.shown[(id(event), depth)] = (event, html)
-    return hit[1]
+        html, opened = event_fragment(env, links, event, depth, variables)
+        hit = links.shown[(id(event), depth)] = (event, html, opened)
+    return hit
 
 
 @jinja2.pass_context
@@ -225,17 +225,18 @@ def _event_html(ctx, event, show_source: bool = True) -> Safe:
     """One event as the ``event_item`` macro renders it, rendered once for each page depth
     and reused: an event shows on the timeline and on the page of each of its actors,
     places and tags. With its source, the fragment also outlives the build (``Links.store``,
-    keyed by what it shows); without (on its dossier's own page) it is shown only once."""
-    links = ctx["links"]
+    keyed by what it shows). Without (on its dossier's own page, shown only there), it is
+    the same fragment's ``event_open`` part when this build rendered it, and the
+    paragraph's link: rendering the part again cost a fifth of a dossier's page."""
+    env, links = ctx.environment, ctx["links"]
     depth = ctx["page_path"].count("/")
+    _, html, opened = _shown(env, links, event, depth, ctx.get_all)
     if show_source:
-        return Safe(shown_fragment(ctx.environment, links, event, depth, ctx.get_all))
-    key = (id(event), depth, show_source)
-    html = links.fragments.get(key)
-    if html is None:
-        macros = macros_module(ctx.environment, links, depth, ctx.get_all())
-        html = links.fragments[key] = Safe(str(macros.event_item(event, show_source)))
-    return html
+        return Safe(html)
+    macros = macros_module(env, links, depth, ctx.get_all())
+    if opened is None:
+        return Safe(str(macros.event_item(event, False)))
+    return Safe(html[:opened] + str(macros.event_in_article(event)))
 
 
 @jinja2.pass_context
