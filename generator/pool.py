@@ -126,12 +126,12 @@ def prerender_fragments(
         with _pool(workers) as pool:
             for out in pool.imap_unordered(_fragment_chunk, chunks):
                 for i, html, opened, parts in out:
+                    event = site.events[i]
                     if html is not None:
                         links.store[keys[i]] = html
-                        event = site.events[i]
                         links.shown[(id(event), FRAGMENT_DEPTH)] = (event, html, opened)
                     if parts is not None and rows is not None:
-                        rows.put(site.events[i], parts)
+                        rows.put(event, parts)
     finally:
         _JOB = None
     return len(todo)

@@ -177,12 +177,13 @@ def fragment_key(event, links, depth: int, show_source: bool) -> tuple:
     )
 
 
-def macros_module(env: jinja2.Environment, links, depth: int, variables: dict):
-    """``_macros.html`` as a module for pages at ``depth`` (one per build and depth)."""
+def macros_module(env: jinja2.Environment, links, depth: int, variables):
+    """``_macros.html`` as a module for pages at ``depth`` (one per build and depth).
+    ``variables``: the page's, or a function giving them (called only to make the module)."""
     macros = links.fragments.get(("macros", depth))
     if macros is None:
         template = env.get_template("_macros.html")
-        macros = template.make_module(vars=variables)
+        macros = template.make_module(vars=variables() if callable(variables) else variables)
         links.fragments[("macros", depth)] = macros
     return macros
 
@@ -233,7 +234,7 @@ def _event_html(ctx, event, show_source: bool = True) -> Safe:
     _, html, opened = _shown(env, links, event, depth, ctx.get_all)
     if show_source:
         return Safe(html)
-    macros = macros_module(env, links, depth, ctx.get_all())
+    macros = macros_module(env, links, depth, ctx.get_all)
     if opened is None:
         return Safe(str(macros.event_item(event, False)))
     return Safe(html[:opened] + str(macros.event_in_article(event)))
