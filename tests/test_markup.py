@@ -109,6 +109,8 @@ def test_quick_passes_give_the_stock_output_on_samples():
     from generator.markup import _QuickInline
 
     assert _QuickInline.fits()  # in use with the Python-Markdown installed, so compared here
+    blocks = Markup()._md.parser.blockprocessors  # and the quick block tests are in use
+    assert all("test" in vars(blocks[n]) for n in ("hashheader", "quote", "table", "hr"))
     for sample in MARKDOWN_SAMPLES:
         pairs = [("Anna", "a/"), ("Kyiv", "k/")]
         assert Markup().convert(sample, pairs, True) == _stock_markup().convert(sample, pairs, True)
