@@ -131,6 +131,8 @@ class EventParts:
     permalink: str
     actors: list[tuple[str, str]]  # (name, href)
     locations: list[tuple[str, str]]
+    source: str  # href of its dossier (and paragraph), "" when it has none
+    source_title: str
 
 
 @jinja2.pass_context
@@ -141,6 +143,11 @@ def _event_parts(ctx, event) -> EventParts:
     places = [(n, site.location_by_name[n].slug) for n in event.locations]
     dossier = site.dossier_by_slug[event.dossier] if event.dossier else None
     when = event.date
+    source = ""
+    if dossier is not None:
+        source = relative(page, routes.dossier(dossier.slug))
+        if event.paragraph:
+            source += f"#p{event.paragraph}"
     return EventParts(
         actor_slugs=" ".join(slug for _, slug in actors),
         location_slugs=" ".join(slug for _, slug in places),
@@ -150,6 +157,8 @@ def _event_parts(ctx, event) -> EventParts:
         permalink=relative(page, links.event(event)),
         actors=[(n, relative(page, routes.actor(slug))) for n, slug in actors],
         locations=[(n, relative(page, routes.location(slug))) for n, slug in places],
+        source=source,
+        source_title=dossier.title if dossier else "",
     )
 
 
@@ -199,9 +208,16 @@ def event_fragment(
     if html is not None:
         return html, None
     macros = macros_module(env, links, depth, variables)
+    if not all(hasattr(macros, name) for name in _EVENT_PARTS):
+        # a site's own ``_macros.html`` from before ``event_item`` came in parts
+        html = links.store[key] = str(macros.event_item(event, True))
+        return html, None
     opened = str(macros.event_open(event))
     html = links.store[key] = opened + str(macros.event_source(event))
     return html, len(opened)
+
+
+_EVENT_PARTS = ("event_open", "event_source", "event_in_article")  # see ``event_item``
 
 
 def shown_fragment(env: jinja2.Environment, links, event, depth: int, variables) -> str:

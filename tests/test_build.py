@@ -338,3 +338,19 @@ def test_a_site_whose_templates_are_the_defaults_builds_as_with_the_packaged_one
         builder = Builder(load_config(site_root))
         builder.build(search=False)
         assert builder._last.packaged == every - {"tags.html"}
+
+
+def test_a_site_macros_file_without_the_event_parts_still_builds(site_root):
+    """A site's own ``_macros.html`` whose ``event_item`` is one macro (as before it came
+    in parts) is used whole, on the lists and on each dossier's page."""
+    packaged = (Path(__file__).parents[1] / "templates" / "_macros.html").read_text()
+    own = packaged.replace("{{ event_open(e) }}", "<!-- own -->{{ event_open(e) }}")
+    for part in ("event_open", "event_source", "event_in_article"):
+        own = own.replace(part, "old_" + part.split("_", 1)[1])
+    (site_root / "templates").mkdir(exist_ok=True)
+    (site_root / "templates" / "_macros.html").write_text(own)
+    out = built(site_root)
+    for page in ("timeline/index.html", "dossiers/talks-in-miami/index.html"):
+        html = (out / page).read_text()
+        assert html.count("<!-- own -->") == html.count('<li class="event"') > 0, page
+    assert "In the article" in (out / "dossiers/talks-in-miami/index.html").read_text()
