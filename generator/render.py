@@ -186,14 +186,33 @@ def fragment_key(event, links, depth: int, show_source: bool) -> tuple:
     )
 
 
-def macros_module(env: jinja2.Environment, links, depth: int, variables):
+class Macros:
+    """``_macros.html`` as a module: a macro a site's own copy lacks is a template error
+    that names it (not a traceback)."""
+
+    def __init__(self, module):
+        self._module = module
+
+    def __getattr__(self, name: str):
+        try:
+            return getattr(self._module, name)
+        except AttributeError:
+            raise jinja2.TemplateRuntimeError(
+                f"_macros.html has no macro {name!r}, which the pages call"
+            ) from None
+
+    def has(self, name: str) -> bool:
+        return hasattr(self._module, name)
+
+
+def macros_module(env: jinja2.Environment, links, depth: int, variables) -> Macros:
     """``_macros.html`` as a module for pages at ``depth`` (one per build and depth).
     ``variables``: the page's, or a function giving them (called only to make the module)."""
     macros = links.fragments.get(("macros", depth))
     if macros is None:
         template = env.get_template("_macros.html")
-        macros = template.make_module(vars=variables() if callable(variables) else variables)
-        links.fragments[("macros", depth)] = macros
+        given = variables() if callable(variables) else variables
+        macros = links.fragments[("macros", depth)] = Macros(template.make_module(vars=given))
     return macros
 
 
@@ -208,7 +227,7 @@ def event_fragment(
     if html is not None:
         return html, None
     macros = macros_module(env, links, depth, variables)
-    if not all(hasattr(macros, name) for name in _EVENT_PARTS):
+    if not all(macros.has(name) for name in _EVENT_PARTS):
         # a site's own ``_macros.html`` from before ``event_item`` came in parts
         html = links.store[key] = str(macros.event_item(event, True))
         return html, None

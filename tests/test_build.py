@@ -354,3 +354,20 @@ def test_a_site_macros_file_without_the_event_parts_still_builds(site_root):
         html = (out / page).read_text()
         assert html.count("<!-- own -->") == html.count('<li class="event"') > 0, page
     assert "In the article" in (out / "dossiers/talks-in-miami/index.html").read_text()
+
+
+def test_a_site_macros_file_missing_a_macro_fails_with_a_message(site_root):
+    """A site's own ``_macros.html`` without a macro the pages call: the build fails with
+    a message naming the file and the macro, and output/ stays as it was."""
+    out = built(site_root)
+    before = snapshot(out)
+    packaged = (Path(__file__).parents[1] / "templates" / "_macros.html").read_text()
+    (site_root / "templates").mkdir(exist_ok=True)
+    (site_root / "templates" / "_macros.html").write_text(
+        packaged.replace("macro dossier_item(", "macro renamed_item(")
+    )
+    result = run_dossier("build", "--root", str(site_root), "--no-ingest", "--no-search")
+    assert result.returncode != 0
+    assert "_macros.html has no macro 'dossier_item'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert differences(snapshot(out), before) == []
