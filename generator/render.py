@@ -217,11 +217,12 @@ def macros_module(env: jinja2.Environment, links, depth: int, variables) -> Macr
 
 
 def event_fragment(
-    env: jinja2.Environment, links, event, depth: int, variables: dict
+    env: jinja2.Environment, links, event, depth: int, variables
 ) -> tuple[str, int | None]:
     """An event as shown on pages at ``depth`` with its source (timeline, actor, place and
     tag pages), from ``links.store`` (kept by the builder across builds) when it has it;
-    and when it was rendered here, where its ``event_open`` part ends (None otherwise)."""
+    and when it was rendered here, where its ``event_open`` part ends (None otherwise).
+    ``variables``: as for ``macros_module``."""
     key = fragment_key(event, links, depth, True)
     html = links.store.get(key)
     if html is not None:
@@ -250,7 +251,6 @@ def _shown(env: jinja2.Environment, links, event, depth: int, variables) -> tupl
     """(event, fragment, end of its ``event_open`` part or None): see ``shown_fragment``."""
     hit = links.shown.get((id(event), depth))
     if hit is None or hit[0] is not event:
-        variables = variables() if callable(variables) else variables
         html, opened = event_fragment(env, links, event, depth, variables)
         hit = links.shown[(id(event), depth)] = (event, html, opened)
     return hit
@@ -321,7 +321,7 @@ def _quotes_html(ctx, quotes, splice: bool = False) -> Safe:
         slot = (id(quote), depth, "quote")
         hit = links.shown.get(slot)
         if hit is None or hit[0] is not quote:
-            macros = macros_module(env, links, depth, variables())
+            macros = macros_module(env, links, depth, variables)
             hit = links.shown[slot] = (quote, str(macros.quote_item(quote)))
         return hit[1]
 
@@ -343,7 +343,7 @@ def _entity_rows(ctx, entities, profiles, kind: str) -> Safe:
         key = ("row", kind, depth, e.slug, e.name, role, e.kind, prof.mentions, len(prof.events))
         html = store.get(key)
         if html is None:
-            macros = macros_module(env, links, depth, ctx.get_all())
+            macros = macros_module(env, links, depth, ctx.get_all)
             html = store[key] = str(macros.entity_row(e, prof, kind))
         out.append(html)
     return Safe("".join(out))
@@ -373,7 +373,6 @@ def dossier_fragment(env, links, dossier, dated: bool, depth: int, variables) ->
     key = _dossier_key(dossier, dated, depth)
     html = links.store.get(key)
     if html is None:
-        variables = variables() if callable(variables) else variables
         macros = macros_module(env, links, depth, variables)
         html = links.store[key] = str(macros.dossier_item(dossier, dated))
     links.lines[slot] = (dossier, dossier.title, dossier.published, dossier.slug, html)
@@ -415,7 +414,7 @@ def _dossier_rows_html(ctx, dossiers, splice: bool = False) -> Safe:
         key += (len(d.events), d.summary)
         html = store.get(key)
         if html is None:
-            macros = macros_module(env, links, depth, variables())
+            macros = macros_module(env, links, depth, variables)
             html = store[key] = str(macros.dossier_row(d))
         return html
 
