@@ -7,15 +7,20 @@ elsewhere. Known actor and place names can be linked on their first mention in a
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
+import itertools
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Iterator
 
 import markdown
 from markdown import util
-from markdown.treeprocessors import InlineProcessor, Treeprocessor
+from markdown.preprocessors import NormalizeWhitespace
+from markdown.serializers import BOOLEAN_ATTRIBUTES, _escape_attrib_html, _escape_cdata
+from markdown.serializers import to_html_string as _stock_serializer
+from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -111,58 +116,55 @@ class NameLinks:
                 kept.append((start, i, m))
             ahead = kept
 
-    def split(self, text: str, done: set[str]) -> list:
-        """[text before, (label, href, text after), …] for first mentions not yet linked."""
-        pieces: list = []
-        last = 0
-        for match, href in self.matches(text):
-            if href in done:
-                continue
-            done.add(href)
-            if pieces:
-                label, prev_href, _ = pieces[-1]
-                pieces[-1] = (label, prev_href, text[last : match.start()])
-            else:
-                pieces.append(text[: match.start()])
-            pieces.append((match.group(), href, ""))
-            last = match.end()
-        if not pieces:
-            return [text]
-        label, href, _ = pieces[-1]
-        pieces[-1] = (label, href, text[last:])
-        return pieces
-
 
 class _LinkNames(Treeprocessor):
-    """Link the first mention of each known name in every paragraph."""
+    """Link the first mention of each known name in every paragraph (of ``names``, set
+    for each conversion; None: link nothing)."""
 
-    def __init__(self, md, names: NameLinks):
-        super().__init__(md)
-        self.names = names
+    names: NameLinks | None = None
 
     def run(self, root: etree.Element) -> None:
+        if self.names is None:
+            return
+        # Only text directly in a block and in tails, never inside existing links: all of
+        # it scanned at once, joined by a character neither in a word nor a space, so no
+        # name spans two pieces (scanning each piece for every name took longer).
+        nodes = []
         for block in root.iter():
             if block.tag in ("p", "li"):
-                self._link_block(block)
+                for node, attr in [(block, "text")] + [(c, "tail") for c in block if c.tag != "a"]:
+                    if getattr(node, attr):
+                        nodes.append((block, node, attr))
+        if not nodes:
+            return
+        texts = [getattr(node, attr) for _, node, attr in nodes]
+        starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        found: list[list] = [[] for _ in nodes]
+        done: dict[int, set[str]] = {}  # by block: the names linked in it
+        for match, href in self.names.matches("\0".join(texts)):
+            i = bisect.bisect_right(starts, match.start()) - 1
+            linked = done.setdefault(id(nodes[i][0]), set())
+            if href not in linked:
+                linked.add(href)
+                found[i].append((match, href))
+        for (block, node, attr), text, start, mentions in zip(
+            nodes, texts, starts, found, strict=True
+        ):
+            if mentions:
+                _insert_links(block, node, attr, text, start, mentions)
 
-    def _link_block(self, block: etree.Element) -> None:
-        done: set[str] = set()
-        # only text directly in the block and in tails, never inside existing links
-        nodes = [(block, "text")] + [(child, "tail") for child in block if child.tag != "a"]
-        for node, attr in nodes:
-            text = getattr(node, attr)
-            if not text:
-                continue
-            pieces = self.names.split(text, done)
-            if len(pieces) == 1:
-                continue
-            setattr(node, attr, pieces[0])
-            insert_at = 0 if attr == "text" else list(block).index(node) + 1
-            for offset, (label, href, tail) in enumerate(pieces[1:]):
-                link = etree.Element("a", {"href": href, "class": "mention"})
-                link.text = label
-                link.tail = tail
-                block.insert(insert_at + offset, link)
+
+def _insert_links(block, node, attr: str, text: str, start: int, mentions: list) -> None:
+    """Cut ``text`` (``node``'s text or tail, at ``start`` in what was scanned) at each
+    mention, and put a link to its page in the block there."""
+    ends = [m.start() - start for m, _ in mentions[1:]] + [len(text)]
+    setattr(node, attr, text[: mentions[0][0].start() - start])
+    at = 0 if attr == "text" else list(block).index(node) + 1
+    for offset, ((match, href), end) in enumerate(zip(mentions, ends, strict=True)):
+        link = etree.Element("a", {"href": href, "class": "mention"})
+        link.text = match.group()
+        link.tail = text[match.end() - start : end]
+        block.insert(at + offset, link)
 
 
 # What each of Python-Markdown's own inline patterns cannot match without: its expression
@@ -226,12 +228,13 @@ class _QuickInline(InlineProcessor):
         return data
 
 
+# A rule needs three of one mark on a line, at most two spaces apart: two, at least.
+_HR_PAIR = re.compile(r"([-_*]) {0,2}\1")
+
+
 def _hr_marks(block: str) -> bool:
-    """A rule needs three of one mark on a line, at most two spaces apart."""
-    return any(mark in block for mark in _HR_PAIRS)
+    return ("-" in block or "_" in block or "*" in block) and _HR_PAIR.search(block) is not None
 
-
-_HR_PAIRS = tuple(c + gap + c for c in "-_*" for gap in ("", " ", "  "))
 
 # What each of Python-Markdown's own block processors cannot claim a block without: its
 # test (for ``reference``, its run, as its test always passes) needs this to hold.
@@ -265,9 +268,14 @@ def _quick_blocks(md: markdown.Markdown) -> None:
 
 class _NumberBlocks(Treeprocessor):
     """``id="pN"`` on each block (paragraph, heading, list item, quotation), so events and
-    quotes can link to the paragraph they came from (``paragraph`` in the front matter)."""
+    quotes can link to the paragraph they came from (``paragraph`` in the front matter);
+    when ``wanted`` is set for a conversion."""
+
+    wanted = False
 
     def run(self, root: etree.Element) -> None:
+        if not self.wanted:
+            return
         n = 0
         for block in root:
             targets = list(block) if block.tag in ("ul", "ol") else [block]
@@ -277,23 +285,113 @@ class _NumberBlocks(Treeprocessor):
                     el.set("id", f"p{n}")
 
 
+class _QuickNormalize(NormalizeWhitespace):
+    """Python-Markdown's whitespace pass, each step only when the text holds what it
+    changes: its search for lines of spaces alone scanned every article at length."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        if util.STX in source or util.ETX in source:
+            source = source.replace(util.STX, "").replace(util.ETX, "")
+        if "\r" in source:
+            source = source.replace("\r\n", "\n").replace("\r", "\n")
+        source += "\n\n"
+        if "\t" in source:
+            source = source.expandtabs(self.md.tab_length)
+        if " \n" in source:
+            source = _SPACE_LINE.sub("\n", source)
+        return source.split("\n")
+
+
+_SPACE_LINE = re.compile(r"(?<=\n) +\n")  # the stock pass's own pattern
+
+
+class _QuickUnescape(UnescapeTreeprocessor):
+    """Python-Markdown's pass restoring backslash-escaped characters, skipped when the text
+    has no backslash: only an escape leaves anything for it to restore (the whitespace
+    pass drops the marks it looks for from the text itself)."""
+
+    wanted = True  # set for each conversion
+
+    def run(self, root: etree.Element) -> None:
+        if self.wanted:
+            super().run(root)
+
+
+class _Unusual(Exception):
+    """A tree ``_serialize`` leaves to Python-Markdown's own serializer."""
+
+
+def _serialize(root: etree.Element) -> str:
+    """HTML for the tree, as Python-Markdown's serializer writes it (a test compares them),
+    for the trees a conversion makes here: elements with string tags and attributes.
+    Anything else (comments, qualified names, a nesting too deep) goes to the stock one,
+    which took a tenth of the time spent converting an article."""
+    out: list[str] = []
+    try:
+        _write(root, out)
+    except (_Unusual, RecursionError):
+        return _stock_serializer(root)
+    return "".join(out)
+
+
+_BOOLEAN = BOOLEAN_ATTRIBUTES["html"]
+
+
+def _write(el: etree.Element, out: list[str]) -> None:
+    tag = el.tag
+    if type(tag) is not str:
+        raise _Unusual
+    if el.attrib:
+        attrs = []
+        for k, v in sorted(el.attrib.items()):
+            if type(k) is not str:
+                raise _Unusual
+            if v is None:
+                attrs.append(f" {k}")
+                continue
+            if not isinstance(v, str):
+                raise _Unusual
+            v = _escape_attrib_html(v)
+            attrs.append(f" {v}" if k == v and k in _BOOLEAN else f' {k}="{v}"')
+        out.append(f"<{tag}{''.join(attrs)}>")
+    else:
+        out.append(f"<{tag}>")
+    name = tag.lower()
+    if el.text:
+        out.append(el.text if name in ("script", "style") else _escape_cdata(el.text))
+    for child in el:
+        _write(child, out)
+    if name not in _EMPTY:
+        out.append(f"</{tag}>")
+    if el.tail:
+        out.append(_escape_cdata(el.tail))
+
+
+_EMPTY = etree.HTML_EMPTY
+
+
 class Markup:
     """Converts Markdown with one reused parser and a cache keyed by content hash."""
 
     def __init__(self, cache: dict[str, str] | None = None):
         self.cache = cache if cache is not None else {}
-        self._md = self._parser()
-
-    @staticmethod
-    def _parser() -> markdown.Markdown:
         md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
         if _QuickInline.fits():
             md.treeprocessors.register(_QuickInline(md), "inline", 20)
         _quick_blocks(md)
+        md.preprocessors.register(_QuickNormalize(md), "normalize_whitespace", 30)
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+        self._numbers = _NumberBlocks(md)
+        md.treeprocessors.register(self._numbers, "numbers", 2)
+        self._names = _LinkNames(md)
+        md.treeprocessors.register(self._names, "names", 1)
+        self._unescape = _QuickUnescape(md)
+        md.treeprocessors.register(self._unescape, "unescape", 0)
         md.treeprocessors.register(_Sanitise(md), "sanitise", 0)
-        return md
+        md.serializer = _serialize
+        self._md = md
 
     def convert(
         self,
@@ -309,17 +407,12 @@ class Markup:
         html = self.cache.get(key)
         if html is None:
             self._md.reset()
-            extra = []
-            if links:
-                extra.append((_LinkNames(self._md, NameLinks(links)), "names", 1))
-            if number_blocks:
-                extra.append((_NumberBlocks(self._md), "numbers", 2))
-            for processor, name, priority in extra:
-                self._md.treeprocessors.register(processor, name, priority)
+            self._names.names = NameLinks(links) if links else None
+            self._numbers.wanted = number_blocks
+            self._unescape.wanted = "\\" in text
             try:
                 html = self._md.convert(text)
             finally:
-                for _, name, _ in extra:
-                    self._md.treeprocessors.deregister(name)
+                self._names.names = None
             self.cache[key] = html
         return html

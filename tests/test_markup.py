@@ -76,15 +76,75 @@ def test_name_scan_matches_one_alternation(forms, words):
     assert found == _one_pattern_scan(pairs, text)
 
 
-def _stock_markup() -> Markup:
-    """Our converter with Python-Markdown's own inline pass and block tests put back."""
-    from markdown.treeprocessors import InlineProcessor
+def _links_one_piece_at_a_time(pairs: list[tuple[str, str]]) -> Markup:
+    """Our converter linking names the plain way: each paragraph, each piece of its text on
+    its own, scanned with the one alternation (``_one_pattern_scan``)."""
+    import xml.etree.ElementTree as etree
+
+    from markdown.treeprocessors import Treeprocessor
+
+    class PieceByPiece(Treeprocessor):
+        def run(self, root):
+            for block in root.iter():
+                if block.tag not in ("p", "li"):
+                    continue
+                done = set()
+                for node, attr in [(block, "text")] + [(c, "tail") for c in block if c.tag != "a"]:
+                    text = getattr(node, attr) or ""
+                    found = []
+                    for start, end, href in _one_pattern_scan(pairs, text):
+                        if href not in done:
+                            done.add(href)
+                            found.append((start, end, href))
+                    if not found:
+                        continue
+                    setattr(node, attr, text[: found[0][0]])
+                    at = 0 if attr == "text" else list(block).index(node) + 1
+                    ends = [start for start, _, _ in found[1:]] + [len(text)]
+                    for k, ((start, end, href), until) in enumerate(zip(found, ends, strict=True)):
+                        link = etree.Element("a", {"href": href, "class": "mention"})
+                        link.text, link.tail = text[start:end], text[end:until]
+                        block.insert(at + k, link)
 
     markup = Markup()
-    markup._md.treeprocessors.register(InlineProcessor(markup._md), "inline", 20)
-    for processor in markup._md.parser.blockprocessors:
+    markup._md.treeprocessors.register(PieceByPiece(markup._md), "names", 1)
+    return markup
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    forms=st.lists(st.sampled_from(WORDS), min_size=1, max_size=5, unique=True),
+    words=st.lists(
+        st.sampled_from(
+            WORDS + [" ", "\n", "\n\n", "\n\n- ", "\n  - ", "*", "[", "](/x)", ".", "\0"]
+        ),
+        max_size=24,
+    ),
+)
+def test_names_linked_in_one_scan_as_piece_by_piece(forms, words):
+    pairs = [(form, f"t{i % 3}") for i, form in enumerate(forms)]
+    text = " ".join(words)
+    assert Markup().convert(text, pairs) == _links_one_piece_at_a_time(pairs).convert(text, pairs)
+
+
+def _stock_markup() -> Markup:
+    """Our converter with Python-Markdown's own passes put back where ours are quicker:
+    inline patterns, block tests, whitespace, unescaping and the serializer."""
+    from markdown.preprocessors import NormalizeWhitespace
+    from markdown.serializers import to_html_string
+    from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
+
+    markup = Markup()
+    md = markup._md
+    md.treeprocessors.register(InlineProcessor(md), "inline", 20)
+    for processor in md.parser.blockprocessors:
         processor.__dict__.pop("test", None)
         processor.__dict__.pop("run", None)
+    md.preprocessors.register(NormalizeWhitespace(md), "normalize_whitespace", 30)
+    sanitise = md.treeprocessors["sanitise"]  # after unescaping, as in ours
+    md.treeprocessors.register(UnescapeTreeprocessor(md), "unescape", 0)
+    md.treeprocessors.register(sanitise, "sanitise", 0)
+    md.serializer = to_html_string
     return markup
 
 
@@ -102,6 +162,8 @@ MARKDOWN_SAMPLES = [
     "Title\n=====\n\nSub\n---\n\ntext\n- - -\n***\n_  _  _\nmore -- text ** x __ y",
     "a | b\n--|--\n1 | 2\n\n| one |\n|-----|\n| x |\n\nno | table\nhere",
     "text\n[id]: /url 'Title'\n[other]:\n  /u2\n\n[id] and [other][]\n\n## x ##\n> q\n>> qq",
+    "tab\there\r\n\tcode\r\n   \n  \nafter \x02STX\x03 text\rold mac line",
+    '![a \\*b\\* & "c"](https://x.org/i.png "t & \\"q\\"") [l & m](/a?b=1&c=2 "it\'s")\n\n    <code> & x',
 ]
 
 
@@ -109,8 +171,12 @@ def test_quick_passes_give_the_stock_output_on_samples():
     from generator.markup import _QuickInline
 
     assert _QuickInline.fits()  # in use with the Python-Markdown installed, so compared here
-    blocks = Markup()._md.parser.blockprocessors  # and the quick block tests are in use
+    md = Markup()._md  # and the other quick passes are in use
+    blocks = md.parser.blockprocessors
     assert all("test" in vars(blocks[n]) for n in ("hashheader", "quote", "table", "hr"))
+    assert type(md.preprocessors["normalize_whitespace"]).__name__ == "_QuickNormalize"
+    assert type(md.treeprocessors["unescape"]).__name__ == "_QuickUnescape"
+    assert md.serializer.__name__ == "_serialize"
     for sample in MARKDOWN_SAMPLES:
         pairs = [("Anna", "a/"), ("Kyiv", "k/")]
         assert Markup().convert(sample, pairs, True) == _stock_markup().convert(sample, pairs, True)
@@ -154,6 +220,9 @@ def test_quick_passes_give_the_stock_output_on_samples():
                 "---",
                 "]:",
                 "    ",
+                "\t",
+                "\r\n",
+                "\x02",
             ]
         ),
         max_size=30,
