@@ -161,6 +161,23 @@ def spare() -> None:
     gc.freeze()
 
 
+def _described(site: Site, rel: str, entry) -> tuple | None:
+    """(the site's actor or place, the record read now) when ``rel`` is the file that
+    describes it and names it as before (same name and aliases); else None."""
+    records = entry.records
+    if len(records) != 1:
+        return None
+    record = records[0]
+    for entity in (*site.actors, *site.locations):
+        if entity.path == rel:
+            same = type(entity) is type(record) and (entity.name, entity.aliases) == (
+                record.name,
+                record.aliases,
+            )
+            return (entity, record) if same else None
+    return None
+
+
 class Timer:
     def __init__(self):
         self.timings: dict[str, float] = {}
@@ -516,8 +533,10 @@ class Builder:
                 continue
             if rel in last.graphs and entry.graph != last.graphs[rel]:
                 before = docs.entries.get(rel)
-                if not dossier or before is None or before.problems:
+                if before is None or before.problems:
                     return None
+                if not dossier and _described(last.site, rel, entry) is None:
+                    return None  # a name or alias changed: who is who may be different
             updates.append((rel, entry))
         if errors:
             raise DossierError(sorted(errors, key=lambda p: (p.path, p.line or 0)))
@@ -533,7 +552,8 @@ class Builder:
         edited = [
             (rel, entry)
             for rel, entry in updates
-            if entry is None or rel not in last.graphs or entry.graph != last.graphs[rel]
+            if (entry is None or rel not in last.graphs or entry.graph != last.graphs[rel])
+            and Path(rel).parent.name == "dossiers"
         ]
         if edited:
             links = links_of(last.pages)
@@ -566,6 +586,22 @@ class Builder:
                     continue
                 last.values[rel] = last.graphs[rel] = entry.graph
                 last.values[f"body:{rel}"] = entry.body
+        for rel, entry in updates:
+            if entry is None or rel in dict(edited) or entry.graph == last.graphs.get(rel):
+                continue
+            # an actor's or a place's file, its names as before (``_updates``): shown with
+            # what else it says on its own page and in the lists of all of them
+            entity, record = _described(site, rel, entry)  # type: ignore[misc]
+            for name in vars(record):
+                if name not in ("name", "aliases", "path", "slug"):
+                    setattr(entity, name, getattr(record, name))
+            changed_tokens |= {rel, f"body:{rel}", deps.GRAPH}
+            last.values[rel] = last.graphs[rel] = entry.graph
+            last.values[f"body:{rel}"] = entry.body
+            token, value = deps.entity_value(entity)
+            if last.values.get(token) != value:
+                last.values[token] = value
+                changed_tokens.add(token)
         owners: dict[str, object] | None = None
         for rel, entry in updates:
             if entry is None:

@@ -6,7 +6,7 @@ A page's dependencies are tokens:
 - a content path (``content/dossiers/x.md``): what that file holds but its Markdown body;
 - ``body:<content path>``: the Markdown body of that file (shown on its own page only);
 - ``actor:<slug>`` / ``location:<slug>``: how an entity is named and linked (name, slug,
-  kind, aliases…), which can change without any file naming it changing;
+  aliases, its file), which can change without any file naming it changing;
 - ``tags``: the list of all tags (the timeline's tag filter);
 - ``dossier-list``: what the list of dossiers shows of each (title, date, publisher,
   number of events, summary) and whether there are tags;
@@ -38,6 +38,7 @@ import jinja2
 from jinja2 import meta
 
 from .cache import digest
+from .model import Actor
 from .site import Site, event_years, listed_row, neighbours
 
 MACROS = "_macros.html"
@@ -174,20 +175,24 @@ def token_values(
     but the body) and ``bodies`` (path -> body) are the content files'."""
     values: dict[str, str] = dict(graphs)
     values.update((f"body:{path}", value) for path, value in bodies.items())
-    for a in site.actors:
-        values[f"actor:{a.slug}"] = digest(
-            repr((a.name, a.slug, a.kind, a.aliases, a.role, a.path))
-        )
-    for p in site.locations:
-        values[f"location:{p.slug}"] = digest(
-            repr((p.name, p.slug, p.kind, p.aliases, p.country, p.lat, p.lon, p.path))
-        )
+    values.update(map(entity_value, site.actors))
+    values.update(map(entity_value, site.locations))
     values["tags"] = digest(repr(list(site.tags)))
     values.update(around_values(site))
     values[DOSSIER_LIST] = dossier_list(site)
     values[GRAPH] = mapping_digest(graphs)
     values[EVERYTHING] = mapping_digest(file_digests)
     return values
+
+
+def entity_value(entity) -> tuple[str, str]:
+    """(token, value) of an actor or place: how pages that name it link it. What else its
+    file says (kind, role, country, coordinates, biography) shows only on its own page,
+    which depends on the file, and in the lists of all of them (``graph``)."""
+    label = "actor" if isinstance(entity, Actor) else "location"
+    return f"{label}:{entity.slug}", digest(
+        repr((entity.name, entity.slug, entity.aliases, entity.path))
+    )
 
 
 _MOD = 1 << 128

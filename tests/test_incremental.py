@@ -178,8 +178,13 @@ def random_edit(rnd: random.Random, root: Path) -> str:
     if roll < 0.85 and actors:
         actor = rnd.choice(actors)
         text = actor.read_text()
-        if "aliases:" in text and rnd.random() < 0.5:
+        if "aliases:" in text and rnd.random() < 0.4:
             text = text.replace("aliases: [", f"aliases: [{rnd.choice(ACTORS)} Jr, ", 1)
+        elif rnd.random() < 0.5:  # what else the file says: kind, role
+            kind = rnd.choice(["person", "organization"])
+            text = re.sub(r"kind: \w+", f"kind: {kind}", text, count=1)
+            text = text.replace("---\n", f"---\nrole: Role {rnd.randint(1, 9)}\n", 1)
+            text = re.sub(r"\nrole: [^\n]*(?=(\n[^\n]*)*\nrole:)", "", text)  # the last one
         else:
             text += f"\nBiography line {rnd.randint(1, 99)}.\n"
         actor.write_text(text)
@@ -656,6 +661,49 @@ def test_body_edits_with_known_paths_patch_the_last_build(site: Path, tmp_path: 
     dossier.write_text(text.replace("text: ", "text: Indeed, ", 1))
     result = builder.build(search=False, changed={dossier})
     assert "timeline/index.html" in set(result.rendered.files.made)  # type: ignore[attr-defined]
+    assert differences(tree(config.output), clean_build(site, tmp_path)) == []
+
+
+ENTITY_EDITS = [  # (file, what the edit replaces, with what, patched: its names as before)
+    ("actors/marco-rubio.md", "role: US Secretary of State", "role: Secretary of State", True),
+    ("actors/nato.md", "kind: organization", "kind: person", True),
+    ("actors/vladimir-putin.md", "role: President of Russia\n", "", True),
+    ("locations/kyiv.md", "country: Ukraine", "country: Ukraïna", True),
+    ("locations/kyiv.md", "lat: 50.4501", "lat: 50.45", True),
+    ("actors/nato.md", "aliases: [North", "aliases: [NATO alliance, North", False),
+    ("locations/kyiv.md", "kind: city\n", "kind: region\n---\n", False),  # aliases: body now
+    ("actors/marco-rubio.md", "role: US", "role: [US", None),  # broken: fails as a clean build
+]
+
+
+@pytest.mark.parametrize("rel, old, new, patch", ENTITY_EDITS)
+def test_an_actor_or_place_file_edited_but_its_names_patches_the_last_build(
+    site: Path, tmp_path: Path, rel: str, old: str, new: str, patch: bool | None
+):
+    """An actor's or place's kind, role, country or coordinates edited: its own page and
+    the lists of all of them are made again from the last build's site (not the whole site
+    read again), and the output is a clean build's. A name or alias edited may change who
+    is who: read afresh."""
+    config = load_config(site)
+    builder = Builder(config)
+    builder.build(search=False)
+    before = tree(config.output)
+    file = site / "content" / rel
+    text = file.read_text()
+    assert old in text
+    file.write_text(text.replace(old, new, 1) + "\nAnd a new line of biography.\n")
+    if patch is None:
+        with pytest.raises(DossierError):
+            builder.build(search=False, changed={file})
+        assert differences(tree(config.output), before) == []
+        return
+    result = builder.build(search=False, changed={file})
+    assert ("templates" not in result.timings) == patch, result.timings
+    if patch:
+        made = set(result.rendered.files.made)  # type: ignore[attr-defined]
+        own = f"{'actors' if rel.startswith('actors') else 'locations'}/{file.stem}/index.html"
+        assert own in made
+        assert not any(path.startswith("dossiers/") for path in made), made
     assert differences(tree(config.output), clean_build(site, tmp_path)) == []
 
 
