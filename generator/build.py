@@ -560,7 +560,17 @@ class Builder:
             patched = timer.stage("assemble", self._patch_dossiers, site, edited, links)
             if patched is None:
                 return None
-            done, rows = patched
+            done, rows, named = patched
+            if named:  # actors or places came or went: their tokens (``deps.entity_value``)
+                values = dict(map(deps.entity_value, (*site.actors, *site.locations)))
+                for token in [t for t in last.values if t.startswith(("actor:", "location:"))]:
+                    if token not in values:
+                        del last.values[token]
+                        changed_tokens.add(token)
+                for token, value in values.items():
+                    if last.values.get(token) != value:
+                        last.values[token] = value
+                        changed_tokens.add(token)
             split = links.split if links is not None else None
             if (len(site.events) > config.timeline_split) != split:
                 return None  # the timeline is split by year now, or no longer
@@ -664,14 +674,15 @@ class Builder:
 
     def _patch_dossiers(
         self, site: Site, edited: list, links: Links | None
-    ) -> tuple[set[str], list] | None:
+    ) -> tuple[set[str], list, bool] | None:
         """Apply edited, added and removed (entry None) dossiers to the site in place; the
-        paths of the pages that show what changed (to be planned again) and the rows of the
-        list of dossiers that changed (``Patched.rows``); None when the site must be
-        assembled. ``links``: the last build's, whose long
-        lists in pieces (``Chunks``) must forget the dossiers changed in place."""
+        paths of the pages that show what changed (to be planned again), the rows of the
+        list of dossiers that changed (``Patched.rows``) and whether actors or places came
+        or went; None when the site must be assembled. ``links``: the last build's, whose
+        long lists in pieces (``Chunks``) must forget the dossiers changed in place."""
         dirty: set[str] = set()
         rows: list = []
+        named = False
         for rel, entry in edited:
             if entry is None:  # the file is gone
                 done = patch_dossier(site, None, Problems(), rel)
@@ -682,6 +693,7 @@ class Builder:
             if done is None:
                 return None
             rows += done.rows
+            named = named or done.new or bool(done.gone)
             if links is not None and done.dossier is not None:
                 links.chunks.forget(done.dossier)
             for name in done.actors:
@@ -692,7 +704,7 @@ class Builder:
             dirty.update(routes.dossier(slug) for slug in done.dossiers)
             dirty.update(routes.timeline_year(y) for y in done.years if y is not None)
             dirty.update(tag_page(t) for t in done.tags)
-        return dirty, rows
+        return dirty, rows, named
 
     def _render(
         self,

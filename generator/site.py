@@ -436,11 +436,15 @@ class Patched:
     dossier: Dossier | None = None  # the object changed in place, added or taken out
     rows: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # its
     # ``listed_row`` before and after (None: not in the list), when it changed
+    new: bool = False  # an actor or place appeared (nobody named it before)
+    gone: set[tuple[str, str]] = field(default_factory=set)  # (kind, slug) nobody names now
 
 
-def _recount(registry: Registry, before: list[str], after: list[str]) -> bool:
+def _recount(registry: Registry, before: list[str], after: list[str]) -> tuple | None:
     """Move a dossier's mentions of implicit entities (no file describes them) from
-    ``before`` to ``after``; False when that would create, remove or rename an entity."""
+    ``before`` to ``after``, as ``mention`` and ``settle`` count them: (the entities this
+    creates, the entities nobody mentions any more, taken out); None when it would rename
+    one (its most frequent spelling, which names it, changed)."""
     delta = Counter(after)
     delta.subtract(before)
     touched = set()
@@ -448,21 +452,59 @@ def _recount(registry: Registry, before: list[str], after: list[str]) -> bool:
         key = name_key(name)
         if not change or not key:
             continue
-        if key in registry._implicit:
+        if key in registry._implicit or key not in registry.by_key:
             counts = registry._implicit[key]
             counts[name] += change
             if counts[name] <= 0:
                 del counts[name]
             touched.add(key)
-        elif key not in registry.by_key:
-            return False  # a new entity
-    for key in touched:
+    created, gone = [], []
+    for key in sorted(touched):
         counts = registry._implicit[key]
+        entity = registry.by_key.get(key)
         if not counts:
-            return False  # nobody mentions it any more
+            del registry._implicit[key]
+            if entity is not None:
+                del registry.by_key[key]
+                registry.entities.remove(entity)
+                gone.append(entity)
+            continue
         spelling = min(counts, key=lambda s: (-counts[s], s))
-        if spelling != registry.by_key[key].name:
-            return False  # its most frequent spelling, which names it, changed
+        if entity is None:
+            entity = registry.by_key[key] = registry.make(spelling)
+            registry.entities.append(entity)
+            created.append(entity)
+        elif spelling != entity.name:
+            return None
+    return created, gone
+
+
+def _enter(site: Site, created: list, gone: list, kind: str) -> bool:
+    """Give the site the entities ``_recount`` created (each its slug, an empty profile)
+    and take out those it took out, as ``assemble`` would have; False when a slug would
+    then differ from what ``assign_slugs`` gives (a slug shared, or freed for another)."""
+    entities = site.actors if kind == "actor" else site.locations
+    by_name = site.actor_by_name if kind == "actor" else site.location_by_name
+    profiles = site.actor_profiles if kind == "actor" else site.location_profiles
+    taken = set(profiles)
+    for entity in gone:
+        if entity.slug != slugify(entity.name, kind) or any(
+            s.startswith(f"{entity.slug}-") and s.rsplit("-", 1)[1].isdigit() for s in taken
+        ):
+            return False  # numbered slugs around it
+    for entity in created:
+        entity.slug = slugify(entity.name, kind)
+        if entity.slug in taken:  # (numbered or not: one free now is its own anyway)
+            return False
+        taken.add(entity.slug)
+    for entity in gone:
+        entities.remove(entity)
+        del by_name[entity.name]
+        del profiles[entity.slug]
+    for entity in created:
+        bisect.insort(entities, entity, key=lambda e: (name_key(e.name), e.slug))
+        by_name[entity.name] = entity
+        profiles[entity.slug] = Profile()
     return True
 
 
@@ -485,8 +527,9 @@ def patch_dossier(
     """Apply one dossier file's change to an assembled site in place, as ``assemble``
     would have built it from the changed files: ``new`` read again from the same file, a
     new file, or None when the file at ``path`` is gone. None (the site partly patched,
-    so to be assembled afresh) when the change is beyond that: an actor or place appears,
-    disappears or is renamed, the slug is taken, or the dossier has a problem."""
+    so to be assembled afresh) when the change is beyond that: an actor or place renamed
+    (its most frequent spelling changed) or given a slug another one's decides, the
+    dossier's slug taken, or a problem in the dossier."""
     tally = site.tally
     if tally is None:
         return None
@@ -504,7 +547,13 @@ def patch_dossier(
     actors, places = tally.actors, tally.places
     said = _mentions(new) if new is not None else ([], [])
     before = tally.mentions.get(path, ([], []))  # type: ignore[arg-type]
-    if not _recount(actors, before[0], said[0]) or not _recount(places, before[1], said[1]):
+    counted = _recount(actors, before[0], said[0]), _recount(places, before[1], said[1])
+    if None in counted:
+        return None
+    (new_actors, gone_actors), (new_places, gone_places) = counted  # type: ignore[misc]
+    if not _enter(site, new_actors, gone_actors, "actor"):
+        return None
+    if not _enter(site, new_places, gone_places, "location"):
         return None
     if new is not None:
         local = Problems()
@@ -623,6 +672,18 @@ def patch_dossier(
             prof.actors = _top(tally.place_actors[name], site.actor_by_name)
             prof.locations = _top(tally.place_places[name], site.location_by_name)
 
+    for name in {e.name for e in gone_actors}:
+        for counters in (tally.pair_actors, tally.actor_places):
+            counters.pop(name, None)
+    for name in {e.name for e in gone_places}:
+        for counters in (tally.place_actors, tally.place_places):
+            counters.pop(name, None)
+    done.gone = {("actor", e.slug) for e in gone_actors} | {
+        ("location", e.slug) for e in gone_places
+    }
+    done.actors -= {e.name for e in gone_actors}
+    done.places -= {e.name for e in gone_places}
+    done.new = bool(new_actors or new_places)
     for name in done.actors:
         refresh(site.actor_profiles[site.actor_by_name[name].slug], name, "actor")
     for name in done.places:

@@ -765,10 +765,60 @@ def test_front_matter_edits_with_known_paths_patch_the_last_build(
         victim = rnd.choice(dossiers)
         what = front_matter_edit(rnd, victim, kind)
         result = builder.build(search=False, changed={victim})
-        if "Ada Lovelace" not in victim.read_text():  # a new actor: assembled afresh
-            assert "templates" not in result.timings, what  # the last build's site, patched
-            assert result.rendered.rendered < len(result.rendered.pages)
+        assert "templates" not in result.timings, what  # the last build's site, patched
+        assert result.rendered.rendered < len(result.rendered.pages)
         assert differences(tree(config.output), clean_build(site, tmp_path)) == [], (step, what)
+
+
+def test_a_dossier_naming_someone_new_patches_the_last_build(site: Path, tmp_path: Path):
+    """A dossier added that names an actor and a place nobody named before: their pages
+    appear; the dossier deleted, they go. Both patched into the last build's site, as a
+    clean build makes them. A new name whose slug another one's decides (numbered slugs)
+    is left to a whole assembly, with the same result."""
+    config = load_config(site)
+    builder = Builder(config)
+    builder.build(search=False)
+    folder = site / "content" / "dossiers"
+    new = folder / "grain-deal.md"
+    text = DOSSIER.format(
+        title="Grain deal", published="2025-07-11", actors="Ada Lovelace, NATO",
+        places="Odesa", tags="trade", slug="grain-deal", date="2025-07-10",
+        first="Ada Lovelace", place="Odesa", word="ship grain", body="Ships left Odesa.",
+    )  # fmt: skip
+    new.write_text(text)
+    result = builder.build(search=False, changed={new})
+    assert "templates" not in result.timings  # patched
+    made = set(result.rendered.files.made)  # type: ignore[attr-defined]
+    assert {"actors/ada-lovelace/index.html", "locations/odesa/index.html"} <= made
+    assert "dossiers/invasion/index.html" not in made
+    assert differences(tree(config.output), clean_build(site, tmp_path)) == []
+
+    new.unlink()
+    result = builder.build(search=False, changed={new})
+    assert "templates" not in result.timings
+    assert not (config.output / "actors" / "ada-lovelace").exists()
+    assert not (config.output / "locations" / "odesa").exists()
+    assert differences(tree(config.output), clean_build(site, tmp_path)) == []
+
+    # a slug that looks numbered is still its own when no other has it
+    (folder / "agent.md").write_text(text.replace("Ada Lovelace", "Agent 2"))
+    result = builder.build(search=False, changed={folder / "agent.md"})
+    assert "templates" not in result.timings
+    assert (config.output / "actors" / "agent-2" / "index.html").exists()
+    assert differences(tree(config.output), clean_build(site, tmp_path)) == []
+
+    # "Ada-Lovelace" and "Ada Lovelace!" share a slug: numbered, in an order a patch
+    # does not know
+    (folder / "a.md").write_text(text.replace("Ada Lovelace", "Ada-Lovelace"))
+    builder.build(search=False, changed={folder / "a.md"})
+    (folder / "b.md").write_text(text.replace("Ada Lovelace", "Ada Lovelace!"))
+    result = builder.build(search=False, changed={folder / "b.md"})
+    assert "templates" in result.timings  # assembled afresh
+    assert differences(tree(config.output), clean_build(site, tmp_path)) == []
+    (folder / "a.md").unlink()
+    result = builder.build(search=False, changed={folder / "a.md"})
+    assert "templates" in result.timings  # "ada-lovelace-2" would be "ada-lovelace"
+    assert differences(tree(config.output), clean_build(site, tmp_path)) == []
 
 
 def test_year_pages_link_their_neighbours_after_a_year_appears(site: Path, tmp_path: Path):
