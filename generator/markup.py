@@ -93,6 +93,7 @@ class NameLinks:
         self.forms = sorted(self.href, key=lambda f: (-len(f), f))
         self.patterns = [_form_regex(form) for form in self.forms]
         self.heads = [form.split(" ", 1)[0] for form in self.forms]  # a cheap test first
+        self.joinable = not any("\0" in form for form in self.forms)  # see ``_LinkNames``
 
     def matches(self, text: str) -> Iterator[tuple[re.Match, str]]:
         """(match, href) left to right, never overlapping, as the one pattern would."""
@@ -138,15 +139,21 @@ class _LinkNames(Treeprocessor):
         if not nodes:
             return
         texts = [getattr(node, attr) for _, node, attr in nodes]
-        starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        # (a name with that character in it could span two pieces: then each on its own)
+        groups = [range(len(nodes))] if self.names.joinable else [[i] for i in range(len(nodes))]
+        starts = [0] * len(nodes)  # where each piece starts in what was scanned
         found: list[list] = [[] for _ in nodes]
         done: dict[int, set[str]] = {}  # by block: the names linked in it
-        for match, href in self.names.matches("\0".join(texts)):
-            i = bisect.bisect_right(starts, match.start()) - 1
-            linked = done.setdefault(id(nodes[i][0]), set())
-            if href not in linked:
-                linked.add(href)
-                found[i].append((match, href))
+        for group in groups:
+            at = list(itertools.accumulate((len(texts[i]) + 1 for i in group), initial=0))
+            for i, start in zip(group, at, strict=False):
+                starts[i] = start
+            for match, href in self.names.matches("\0".join(texts[i] for i in group)):
+                i = group[bisect.bisect_right(at, match.start()) - 1]
+                linked = done.setdefault(id(nodes[i][0]), set())
+                if href not in linked:
+                    linked.add(href)
+                    found[i].append((match, href))
         for (block, node, attr), text, start, mentions in zip(
             nodes, texts, starts, found, strict=True
         ):

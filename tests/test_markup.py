@@ -127,6 +127,14 @@ def test_names_linked_in_one_scan_as_piece_by_piece(forms, words):
     assert Markup().convert(text, pairs) == _links_one_piece_at_a_time(pairs).convert(text, pairs)
 
 
+def test_a_name_with_the_joining_character_never_spans_two_pieces():
+    pairs = [("Anna\0Kyiv", "a/"), ("Kyiv", "k/")]
+    text = "Hello Anna\n\nKyiv there, and Anna\0Kyiv"
+    html = Markup().convert(text, pairs)
+    assert html == _links_one_piece_at_a_time(pairs).convert(text, pairs)
+    assert '<a class="mention" href="a/">' in html  # within one piece it is a name
+
+
 def _stock_markup() -> Markup:
     """Our converter with Python-Markdown's own passes put back where ours are quicker:
     inline patterns, block tests, whitespace, unescaping and the serializer."""
