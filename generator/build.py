@@ -33,6 +33,7 @@ from .content import is_content_name, line_in_file, load_content, read_file
 from .errors import DossierError, Problem, Problems
 from .exports import Rows, exports
 from .markup import Markup
+from .model import Actor
 from .output import (
     WriteStats,
     existing_files,
@@ -59,7 +60,7 @@ from .render import (
     shown_fragment,
 )
 from .search import SEARCH_DIR, index_search
-from .site import Site, assemble, patch_dossier
+from .site import Site, add_entity_file, assemble, patch_dossier
 
 PACKAGE_STATIC = Path(__file__).parent / "static"
 
@@ -514,7 +515,8 @@ class Builder:
             if rel not in last.graphs:
                 if not is_content_name(path.name):
                     continue  # a proposal or an editor's file: not read by a full build either
-                if not dossier or not path.is_file():
+                described = path.parent.name in ("actors", "locations")
+                if not (dossier or described) or not path.is_file():
                     return None  # not one a patch can add
             elif not path.is_file():
                 before = docs.entries.get(rel)
@@ -555,12 +557,28 @@ class Builder:
             if (entry is None or rel not in last.graphs or entry.graph != last.graphs[rel])
             and Path(rel).parent.name == "dossiers"
         ]
-        if edited:
+        added = [
+            (rel, entry)
+            for rel, entry in updates
+            if rel not in last.graphs and Path(rel).parent.name != "dossiers"
+        ]
+        if added:  # actors' and places' files, before the dossiers that may name them
+            entity_pages = timer.stage("assemble", self._add_entities, site, added)
+            if entity_pages is None:
+                return None
+        if edited or added:
             links = links_of(last.pages)
             patched = timer.stage("assemble", self._patch_dossiers, site, edited, links)
             if patched is None:
                 return None
             done, rows, named = patched
+            if added:
+                done |= entity_pages  # type: ignore[operator]
+                named = True
+                for rel, entry in added:
+                    changed_tokens |= {rel, f"body:{rel}"}
+                    last.values[rel] = last.graphs[rel] = entry.graph
+                    last.values[f"body:{rel}"] = entry.body
             if named:  # actors or places came or went: their tokens (``deps.entity_value``)
                 values = dict(map(deps.entity_value, (*site.actors, *site.locations)))
                 for token in [t for t in last.values if t.startswith(("actor:", "location:"))]:
@@ -642,7 +660,7 @@ class Builder:
                 docs.drop(rel)
             else:
                 docs.put(rel, entry)
-        if edited:
+        if edited or added:
             last.values["tags"] = digest(repr(list(site.tags)))
             value = deps.dossier_list_changed(last.values[deps.DOSSIER_LIST], site, rows)
             if value != last.values[deps.DOSSIER_LIST]:
@@ -671,6 +689,24 @@ class Builder:
             last.gone = {p.path for p in before} - {p.path for p in pages}
         last.touched = changed_tokens
         return last
+
+    def _add_entities(self, site: Site, added: list) -> set[str] | None:
+        """Apply actors' and places' files added to the site in place (``add_entity_file``);
+        the paths of the pages to plan again, or None when the site must be assembled."""
+        dirty: set[str] = set()
+        for _, entry in added:
+            if len(entry.records) != 1:
+                return None
+            made = add_entity_file(site, entry.records[0])
+            if made is None:
+                return None
+            entity, linked = made
+            if isinstance(entity, Actor):
+                dirty |= {routes.actor(entity.slug), routes.actor_feed(entity.slug)}
+            else:
+                dirty.add(routes.location(entity.slug))
+            dirty.update(routes.dossier(slug) for slug in linked)
+        return dirty
 
     def _patch_dossiers(
         self, site: Site, edited: list, links: Links | None

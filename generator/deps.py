@@ -6,7 +6,7 @@ A page's dependencies are tokens:
 - a content path (``content/dossiers/x.md``): what that file holds but its Markdown body;
 - ``body:<content path>``: the Markdown body of that file (shown on its own page only);
 - ``actor:<slug>`` / ``location:<slug>``: how an entity is named and linked (name, slug,
-  aliases, its file), which can change without any file naming it changing;
+  aliases), which can change without any file naming it changing;
 - ``tags``: the list of all tags (the timeline's tag filter);
 - ``dossier-list``: what the list of dossiers shows of each (title, date, publisher,
   number of events, summary) and whether there are tags;
@@ -186,13 +186,12 @@ def token_values(
 
 
 def entity_value(entity) -> tuple[str, str]:
-    """(token, value) of an actor or place: how pages that name it link it. What else its
-    file says (kind, role, country, coordinates, biography) shows only on its own page,
-    which depends on the file, and in the lists of all of them (``graph``)."""
+    """(token, value) of an actor or place: how pages that name it link it (its aliases
+    too: articles link them). Whether a file describes it, and what the file says (kind,
+    role, country, coordinates, biography), shows only on its own page, which depends on
+    the file, and in the lists of all of them (``graph``)."""
     label = "actor" if isinstance(entity, Actor) else "location"
-    return f"{label}:{entity.slug}", digest(
-        repr((entity.name, entity.slug, entity.aliases, entity.path))
-    )
+    return f"{label}:{entity.slug}", digest(repr((entity.name, entity.slug, entity.aliases)))
 
 
 _MOD = 1 << 128

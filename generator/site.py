@@ -7,6 +7,7 @@ Pure: takes what ``content.py`` read, returns a ``Site``; problems go to the col
 from __future__ import annotations
 
 import bisect
+import copy
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields, replace
@@ -479,6 +480,20 @@ def _recount(registry: Registry, before: list[str], after: list[str]) -> tuple |
     return created, gone
 
 
+def _numbered_near(slug: str, taken: set[str]) -> bool:
+    """Whether ``slug`` is among numbered slugs (``x``, ``x-2``, ``x-3``…): they have it as
+    their base, or it looks like one of them (``assign_slugs`` numbers names that share a
+    slug in an order a patch does not keep: one that comes or goes may move the others)."""
+    if any(s.startswith(f"{slug}-") and s[len(slug) + 1 :].isdigit() for s in taken):
+        return True
+    base, _, number = slug.rpartition("-")
+    if not base or not number.isdigit():
+        return False
+    return base in taken or any(
+        s != slug and s.startswith(f"{base}-") and s[len(base) + 1 :].isdigit() for s in taken
+    )
+
+
 def _enter(site: Site, created: list, gone: list, kind: str) -> bool:
     """Give the site the entities ``_recount`` created (each its slug, an empty profile)
     and take out those it took out, as ``assemble`` would have; False when a slug would
@@ -488,10 +503,8 @@ def _enter(site: Site, created: list, gone: list, kind: str) -> bool:
     profiles = site.actor_profiles if kind == "actor" else site.location_profiles
     taken = set(profiles)
     for entity in gone:
-        if entity.slug != slugify(entity.name, kind) or any(
-            s.startswith(f"{entity.slug}-") and s.rsplit("-", 1)[1].isdigit() for s in taken
-        ):
-            return False  # numbered slugs around it
+        if entity.slug != slugify(entity.name, kind) or _numbered_near(entity.slug, taken):
+            return False
     for entity in created:
         entity.slug = slugify(entity.name, kind)
         if entity.slug in taken:  # (numbered or not: one free now is its own anyway)
@@ -506,6 +519,61 @@ def _enter(site: Site, created: list, gone: list, kind: str) -> bool:
         by_name[entity.name] = entity
         profiles[entity.slug] = Profile()
     return True
+
+
+def add_entity_file(site: Site, record: Actor | Location) -> tuple[Any, set[str]] | None:
+    """An actor's or place's file added, applied to the site in place as ``assemble``
+    would have read it: the entity it describes is new (nobody names it or any of its
+    aliases yet), or one no file described, named exactly as the file names it (it then
+    gains the file's kind, role, biography and aliases). Returns the site's entity and
+    the slugs of the dossiers whose name links change (those naming it, when it brings
+    aliases); None
+    when the file is beyond that: a name of it is another entity's (who is who would
+    change), or its slug is not what assembly would give it."""
+    tally = site.tally
+    if tally is None or not record.name:
+        return None
+    actor = isinstance(record, Actor)
+    kind = "actor" if actor else "location"
+    registry = tally.actors if actor else tally.places
+    entities = site.actors if actor else site.locations
+    by_name = site.actor_by_name if actor else site.location_by_name
+    profiles = site.actor_profiles if actor else site.location_profiles
+    own = name_key(record.name)
+    keys = [name_key(n) for n in (record.name, *record.aliases)]
+    slug = slugify((record.path or "").rsplit("/", 1)[-1][:-3], kind)
+    named = registry.by_key.get(own)
+    if named is not None and (
+        own not in registry._implicit or named.name != record.name or named.slug != slug
+    ):
+        return None  # another file's, or named otherwise, or its page would move
+    for key in keys:
+        owner = registry.by_key.get(key)
+        if owner is not None and owner is not named:
+            return None
+    if named is None and slug in profiles:
+        return None
+    if _numbered_near(slug, set(profiles)):
+        return None
+    entity = named if named is not None else copy.copy(record)
+    for f in fields(record):
+        if f.name != "slug":
+            setattr(entity, f.name, getattr(record, f.name))
+    entity.slug = slug
+    linked: set[str] = set()
+    if named is None:
+        registry.entities.append(entity)
+        bisect.insort(entities, entity, key=lambda e: (name_key(e.name), e.slug))
+        by_name[entity.name] = entity
+        profiles[slug] = Profile()
+    else:
+        del registry._implicit[own]  # counted no more: a file names it
+        if record.aliases:
+            linked = {d.slug for d in profiles[slug].dossiers}
+    for key in keys:
+        if key:
+            registry.by_key[key] = entity
+    return entity, linked
 
 
 def listed_row(d: Dossier) -> str:

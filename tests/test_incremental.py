@@ -821,6 +821,110 @@ def test_a_dossier_naming_someone_new_patches_the_last_build(site: Path, tmp_pat
     assert differences(tree(config.output), clean_build(site, tmp_path)) == []
 
 
+NEW_FILES = [  # (file, front matter, patched: as assembly would read it; None: an error)
+    ("actors/kirill-dmitriev.md", "name: Kirill Dmitriev\nkind: person\nrole: Envoy", True),
+    ("actors/kirill-dmitriev.md", "name: Kirill Dmitriev\naliases: [Dmitriev, K. D.]", True),
+    ("actors/ada-lovelace.md", "name: Ada Lovelace\naliases: [Countess]", True),  # new
+    ("locations/odesa.md", "name: Odesa\nkind: city\ncountry: Ukraine", True),  # new
+    ("locations/miami.md", "name: Miami\nkind: city\nlat: 25.76\nlon: -80.19", True),
+    ("actors/steve.md", "name: Steve Witkoff", False),  # its page would move
+    ("locations/moscow.md", "name: Moskva", False),  # Moscow's page: two with one slug
+    ("actors/kirill.md", "name: kirill dmitriev", False),  # spelt otherwise
+    ("actors/vp.md", "name: V. P.\naliases: [Putin]", None),  # an alias that is taken
+    ("locations/kyiv-2.md", "name: Kiev", None),  # Kyiv's alias
+]
+
+
+@pytest.mark.parametrize("rel, front, patch", NEW_FILES)
+def test_an_actor_or_place_file_added_patches_the_last_build(
+    site: Path, tmp_path: Path, rel: str, front: str, patch: bool | None
+):
+    """A file added for someone or somewhere nobody names yet, or for one no file
+    described (named as the file names it, its page where it was): patched into the last
+    build's site; a dossier naming it next is patched too. Otherwise (a name of it taken,
+    a slug that moves) the site is assembled afresh. Always a clean build's bytes (or the
+    error a clean build reports, the output left as it was)."""
+    config = load_config(site)
+    builder = Builder(config)
+    builder.build(search=False)
+    file = site / "content" / rel
+    file.write_text(f"---\n{front}\n---\nWho or what this is.\n")
+    if patch is None:
+        before = tree(config.output)
+        with pytest.raises(DossierError, match=rel):
+            builder.build(search=False, changed={file})
+        assert differences(tree(config.output), before) == []
+        return
+    result = builder.build(search=False, changed={file})
+    assert ("templates" not in result.timings) == patch, result.timings
+    assert differences(tree(config.output), clean_build(site, tmp_path)) == []
+    name = front.split("\n", 1)[0].removeprefix("name: ")
+    dossier = site / "content" / "dossiers" / "naming.md"
+    actor = rel.startswith("actors")
+    dossier.write_text(
+        DOSSIER.format(
+            title="Naming",
+            published="2025-07-11",
+            slug="naming",
+            date="2025-07-10",
+            actors=name if actor else "NATO",
+            first=name if actor else "NATO",
+            places="Kyiv" if actor else name,
+            place="Kyiv" if actor else name,
+            tags="",
+            word="met",
+            body=f"{name} and Countess met. Dmitriev too.",
+        )  # fmt: skip
+    )
+    result = builder.build(search=False, changed={dossier})
+    assert "templates" not in result.timings
+    assert differences(tree(config.output), clean_build(site, tmp_path)) == []
+
+
+def test_a_file_bringing_aliases_links_them_in_the_dossiers_naming_it(site: Path, tmp_path: Path):
+    config = load_config(site)
+    builder = Builder(config)
+    builder.build(search=False)
+    dossier = site / "content" / "dossiers" / "naming.md"
+    dossier.write_text(
+        "---\ntitle: Naming\nactors: [Kirill Dmitriev]\n---\n"
+        "Kirill Dmitriev spoke.\n\nLater, Dmitriev left.\n"
+    )
+    builder.build(search=False, changed={dossier})
+    page = config.output / "dossiers" / "naming" / "index.html"
+    assert ">Dmitriev</a>" not in page.read_text()
+    file = site / "content" / "actors" / "kirill-dmitriev.md"
+    file.write_text("---\nname: Kirill Dmitriev\naliases: [Dmitriev]\n---\n")
+    result = builder.build(search=False, changed={file})
+    assert "templates" not in result.timings  # patched
+    assert (
+        'Later, <a class="mention" href="../../actors/kirill-dmitriev/index.html">Dmitriev</a>'
+        in page.read_text()
+    )
+    assert differences(tree(config.output), clean_build(site, tmp_path)) == []
+
+
+def test_a_name_among_numbered_slugs_coming_or_going_is_assembled_afresh(
+    site: Path, tmp_path: Path
+):
+    """Actors Foo, Foo! and Foo 2 get foo, foo-3 and foo-2 ("foo 2" sorts before "foo!");
+    with Foo 2 gone, Foo! is foo-2: a patch keeping foo-3 would be wrong."""
+    config = load_config(site)
+    folder = site / "content" / "dossiers"
+    (folder / "a.md").write_text("---\ntitle: A\nactors: [Foo, Foo!]\n---\nText.\n")
+    (folder / "b.md").write_text("---\ntitle: B\nactors: [Foo 2]\n---\nText.\n")
+    builder = Builder(config)
+    builder.build(search=False)
+    assert (config.output / "actors" / "foo-3").is_dir()
+    (folder / "b.md").unlink()
+    builder.build(search=False, changed={folder / "b.md"})
+    assert not (config.output / "actors" / "foo-3").exists()
+    assert differences(tree(config.output), clean_build(site, tmp_path)) == []
+    (folder / "b.md").write_text("---\ntitle: B\nactors: [Foo 2]\n---\nText.\n")
+    builder.build(search=False, changed={folder / "b.md"})
+    assert differences(tree(config.output), clean_build(site, tmp_path)) == []
+
+
 def test_year_pages_link_their_neighbours_after_a_year_appears(site: Path, tmp_path: Path):
     """Split timeline: each year page links the years before and after it. Moving the only
     2024 event to 2023 makes 2023 a page and 2024 none, and the neighbours (2022, 2025)
