@@ -248,30 +248,34 @@ class Watcher:
 
     # -- building --------------------------------------------------------------------------
 
-    def run_ingest(self, paths: list[Path] | None) -> None:
+    def run_ingest(self, paths: list[Path] | None) -> set[Path] | None:
+        """Ingest the seeds at ``paths`` (all: None); the files it wrote in ``content/``, or
+        None when that is not known (no ingest, or it failed)."""
         if not self.ingest or not self.config.seeds.is_dir():
-            return
+            return None
         try:
             from .ingest import ingest
         except ImportError as exc:
             self.log(f"ingest unavailable ({exc}); building from content/ only")
             self.ingest = False
-            return
+            return None
         try:
             report = ingest(self.config, paths, log=self.log, progress=False)
         except DossierError as exc:
             for problem in exc.problems:
                 self.log(str(problem))
-            return
+            return None
         except Exception as exc:  # a broken article must not stop the watcher
             self.log(f"{self.config.seeds}: error: ingest failed: {type(exc).__name__}: {exc}")
-            return
-        for problem in getattr(report, "problems", []):
+            return None
+        for problem in report.problems:
             self.log(str(problem))
+        return {*report.written, *report.beside, *report.stubs}
 
     def rebuild(self, changes: Changes | None = None) -> bool:
         """Build once (ingesting changed seeds first); True when the build succeeded."""
         kinds = changes.kinds if changes else set()
+        wrote: set[Path] | None = None  # what ingest wrote, when it ran and said
         if changes is None:
             self.run_ingest(None)
         elif "seeds" in kinds:
@@ -279,7 +283,7 @@ class Watcher:
                 p for p in changes.paths if p.is_file() and self.paths.kind(p) == "seeds"
             )
             if seeds:
-                self.run_ingest(seeds)
+                wrote = self.run_ingest(seeds)
         started = time.perf_counter()
         try:
             if "config" in kinds:
@@ -288,11 +292,17 @@ class Watcher:
                 self.builder = self._new_builder(self.config)
                 self.paths = Paths(self.config)
             # the changed paths spare the builder a look at every file, unless ingest
-            # (seeds) or the config may have changed more than the watcher saw
-            known = changes is not None and changes.paths and not kinds & {"seeds", "config"}
+            # (seeds) or the config may have changed more than the watcher saw; the
+            # files ingest says it wrote are those it changed (a seed itself is not read)
+            paths: set[Path] = set()
+            if changes is not None and "config" not in kinds:
+                if "seeds" not in kinds or wrote is not None:
+                    seeds = {p for p in changes.paths if self.paths.kind(p) == "seeds"}
+                    paths = (changes.paths - seeds) | (wrote or set())
+            known = bool(paths)
             result = self.builder.build(
                 search=False,
-                changed=changes.paths if known else None,
+                changed=paths if known else None,
                 write_cache=not known,
                 warm=changes is None,  # the first build: later ones patch what it read
             )
