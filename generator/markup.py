@@ -36,15 +36,17 @@ def safe_href(url: str) -> str | None:
 
 class _Sanitise(Treeprocessor):
     def run(self, root: etree.Element) -> None:
+        for el in root.iter("a"):
+            href = safe_href(el.get("href", ""))
+            if href is None:
+                el.attrib.pop("href", None)
+            elif _SCHEME.match(href):
+                el.set("rel", "nofollow noopener noreferrer")
+        if next(root.iter("img"), None) is None:
+            return  # (most articles: no walk of every element for their parents)
         for parent in root.iter():
             for i, el in enumerate(list(parent)):
-                if el.tag == "a":
-                    href = safe_href(el.get("href", ""))
-                    if href is None:
-                        el.attrib.pop("href", None)
-                    elif _SCHEME.match(href):
-                        el.set("rel", "nofollow noopener noreferrer")
-                elif el.tag == "img":
+                if el.tag == "img":
                     src = el.get("src", "")
                     if _SCHEME.match(src) or src.startswith("//"):
                         link = etree.Element("a")

@@ -21,6 +21,52 @@ def test_unsafe_links_lose_their_target_and_remote_images_become_links():
     assert "<img" not in html and 'href="https://t.example/p.png"' in html
 
 
+LINK_SAMPLES = [
+    "[a](javascript:alert(1)) [b](https://example.org) ![c](https://t.example/p.png)",
+    "[![x](https://i.example/a.png)](https://e.org) [![y](//i.example/b.png)](javascript:x)",
+    '![local](img/a.png) ![](http://x.org/y.png "t") ![a](data:image/png;base64,xx)',
+    "- [l](mailto:a@b.c) and ![i](ftp://x/y.png)\n\n> ![q](https://q.org/q.png) Anna",
+    "<https://auto.example> [r][1] [s](HTTPS://X.ORG)\n\n[1]: vbscript:foo",
+]
+
+
+def test_links_and_images_are_defused_as_one_walk_of_every_element_does():
+    """The sanitising pass looks only at links, and at every element only when there is an
+    image: the same tree as the plain walk of every element it replaced."""
+    import xml.etree.ElementTree as etree
+
+    from markdown.treeprocessors import Treeprocessor
+
+    from generator.markup import _SCHEME, safe_href
+
+    class EveryElement(Treeprocessor):
+        def run(self, root):
+            for parent in root.iter():
+                for i, el in enumerate(list(parent)):
+                    if el.tag == "a":
+                        href = safe_href(el.get("href", ""))
+                        if href is None:
+                            el.attrib.pop("href", None)
+                        elif _SCHEME.match(href):
+                            el.set("rel", "nofollow noopener noreferrer")
+                    elif el.tag == "img":
+                        src = el.get("src", "")
+                        if _SCHEME.match(src) or src.startswith("//"):
+                            link = etree.Element("a")
+                            if safe_href(src):
+                                link.set("href", src)
+                                link.set("rel", "nofollow noopener noreferrer")
+                            link.text = el.get("alt") or src
+                            link.tail = el.tail
+                            parent[i] = link
+
+    plain = Markup()
+    plain._md.treeprocessors.register(EveryElement(plain._md), "sanitise", 0)
+    for sample in LINK_SAMPLES:
+        pairs = [("Anna", "a/")]
+        assert Markup().convert(sample, pairs, True) == plain.convert(sample, pairs, True)
+
+
 def test_first_mention_in_each_paragraph_is_linked():
     links = [("Vladimir Putin", "a/p.html"), ("Putin", "a/p.html")]
     html = Markup().convert("Vladimir Putin met Putin.\n\nLater, Putin spoke.", links)
