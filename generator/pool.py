@@ -63,6 +63,7 @@ def _render_chunk(indices: list[int]) -> tuple[list[tuple[str, bytes | str]], di
     path in ``output/``) and only that file's name comes back, so no process holds the
     whole site."""
     env, pages, markdown, staging = _JOB  # type: ignore[misc]
+    env.auto_reload = False  # no template changes while a worker lives: no stat per page
     markdown.added, markdown.used = {}, set()
     links = links_of(pages)
     if links is not None:  # pieces of lists would die with this worker: unused
@@ -84,14 +85,15 @@ def fragment_variables(links, config) -> dict:
 
 
 def _fragment_chunk(indices: list[int]) -> list[tuple[int, str | None, int | None, dict | None]]:
-    env, links, config, events, need_html, need_rows = _JOB  # type: ignore[misc]
+    env, links, config, events, keys, need_html, need_rows = _JOB  # type: ignore[misc]
+    env.auto_reload = False  # as in ``_render_chunk``
     variables = fragment_variables(links, config)
     out = []
     for i in indices:
         event = events[i]
         html = opened = None
         if i in need_html:
-            html, opened = event_fragment(env, links, event, FRAGMENT_DEPTH, variables)
+            html, opened = event_fragment(env, links, event, FRAGMENT_DEPTH, variables, keys[i])
         parts = Rows.make(event, links.site, config) if i in need_rows else None
         out.append((i, html, opened, parts))
     return out
@@ -121,7 +123,7 @@ def prerender_fragments(
     workers = workers or _workers()
     size = max(16, min(512, len(todo) // (workers * 8)))
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-    _JOB = (env, links, config, site.events, need_html, need_rows)
+    _JOB = (env, links, config, site.events, keys, need_html, need_rows)
     try:
         with _pool(workers) as pool:
             for out in pool.imap_unordered(_fragment_chunk, chunks):

@@ -217,13 +217,13 @@ def macros_module(env: jinja2.Environment, links, depth: int, variables) -> Macr
 
 
 def event_fragment(
-    env: jinja2.Environment, links, event, depth: int, variables
+    env: jinja2.Environment, links, event, depth: int, variables, key: tuple | None = None
 ) -> tuple[str, int | None]:
     """An event as shown on pages at ``depth`` with its source (timeline, actor, place and
     tag pages), from ``links.store`` (kept by the builder across builds) when it has it;
     and when it was rendered here, where its ``event_open`` part ends (None otherwise).
-    ``variables``: as for ``macros_module``."""
-    key = fragment_key(event, links, depth, True)
+    ``variables``: as for ``macros_module``; ``key``: its ``fragment_key``, when known."""
+    key = key or fragment_key(event, links, depth, True)
     html = links.store.get(key)
     if html is not None:
         return html, None
