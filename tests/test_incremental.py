@@ -189,6 +189,12 @@ def random_edit(rnd: random.Random, root: Path) -> str:
             text += f"\nBiography line {rnd.randint(1, 99)}.\n"
         actor.write_text(text)
         return f"edit actor {actor.name}"
+    if roll < 0.87:  # a file for a place dossiers name (or nobody yet), as ingest writes
+        place = rnd.choice(["Miami", "Moscow", "Geneva", "Odesa", "Ukraine"])
+        file = root / "content" / "locations" / f"{place.lower()}.md"
+        if not file.exists():
+            file.write_text(f"---\nname: {place}\nkind: city\nlat: {rnd.randint(1, 60)}\n---\n")
+            return f"write place {file.name}"
     if roll < 0.9:
         (root / "content" / "actors" / "ada-lovelace.md").write_text(
             f"---\nname: Ada Lovelace\nkind: person\naliases: [Countess {rnd.randint(1, 9)}]\n---\n"
