@@ -541,6 +541,8 @@ def add_entity_file(site: Site, record: Actor | Location) -> tuple[Any, set[str]
     profiles = site.actor_profiles if actor else site.location_profiles
     own = name_key(record.name)
     keys = [name_key(n) for n in (record.name, *record.aliases)]
+    if not all(keys):
+        return None  # a name of marks alone: kept under "" by assembly, as a patch does not
     slug = slugify((record.path or "").rsplit("/", 1)[-1][:-3], kind)
     named = registry.by_key.get(own)
     if named is not None and (
@@ -571,8 +573,7 @@ def add_entity_file(site: Site, record: Actor | Location) -> tuple[Any, set[str]
         if record.aliases:
             linked = {d.slug for d in profiles[slug].dossiers}
     for key in keys:
-        if key:
-            registry.by_key[key] = entity
+        registry.by_key[key] = entity
     return entity, linked
 
 

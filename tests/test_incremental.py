@@ -838,6 +838,7 @@ NEW_FILES = [  # (file, front matter, patched: as assembly would read it; None: 
     ("actors/kirill.md", "name: kirill dmitriev", False),  # spelt otherwise
     ("actors/vp.md", "name: V. P.\naliases: [Putin]", None),  # an alias that is taken
     ("locations/kyiv-2.md", "name: Kiev", None),  # Kyiv's alias
+    ("actors/ada.md", 'name: "\\u0301"', False),  # a name of marks alone: no name key
 ]
 
 
