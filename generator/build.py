@@ -614,12 +614,16 @@ class Builder:
                     continue
                 last.values[rel] = last.graphs[rel] = entry.graph
                 last.values[f"body:{rel}"] = entry.body
+        dossiers = {rel for rel, _ in edited}
         for rel, entry in updates:
-            if entry is None or rel in dict(edited) or entry.graph == last.graphs.get(rel):
+            if entry is None or rel in dossiers or entry.graph == last.graphs.get(rel):
                 continue
             # an actor's or a place's file, its names as before (``_updates``): shown with
             # what else it says on its own page and in the lists of all of them
-            entity, record = _described(site, rel, entry)  # type: ignore[misc]
+            described = _described(site, rel, entry)
+            if described is None:
+                return None
+            entity, record = described
             for name in vars(record):
                 if name not in ("name", "aliases", "path", "slug"):
                     setattr(entity, name, getattr(record, name))

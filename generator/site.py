@@ -527,9 +527,8 @@ def add_entity_file(site: Site, record: Actor | Location) -> tuple[Any, set[str]
     aliases yet), or one no file described, named exactly as the file names it (it then
     gains the file's kind, role, biography and aliases). Returns the site's entity and
     the slugs of the dossiers whose name links change (those naming it, when it brings
-    aliases); None
-    when the file is beyond that: a name of it is another entity's (who is who would
-    change), or its slug is not what assembly would give it."""
+    aliases); None when the file is beyond that: a name of it is another entity's (who is
+    who would change), or its slug is not what assembly would give it."""
     tally = site.tally
     if tally is None or not record.name:
         return None
