@@ -37,25 +37,36 @@ def safe_href(url: str) -> str | None:
 class _Sanitise(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         for el in root.iter("a"):
-            href = safe_href(el.get("href", ""))
-            if href is None:
-                el.attrib.pop("href", None)
-            elif _SCHEME.match(href):
-                el.set("rel", "nofollow noopener noreferrer")
+            defuse_link(el)
         if next(root.iter("img"), None) is None:
             return  # (most articles: no walk of every element for their parents)
         for parent in root.iter():
             for i, el in enumerate(list(parent)):
                 if el.tag == "img":
-                    src = el.get("src", "")
-                    if _SCHEME.match(src) or src.startswith("//"):
-                        link = etree.Element("a")
-                        if safe_href(src):
-                            link.set("href", src)
-                            link.set("rel", "nofollow noopener noreferrer")
-                        link.text = el.get("alt") or src
-                        link.tail = el.tail
-                        parent[i] = link
+                    defuse_image(parent, i, el)
+
+
+def defuse_link(el: etree.Element) -> None:
+    """A link keeps its target only when it may be followed; one elsewhere gets ``rel``."""
+    href = safe_href(el.get("href", ""))
+    if href is None:
+        el.attrib.pop("href", None)
+    elif _SCHEME.match(href):
+        el.set("rel", "nofollow noopener noreferrer")
+
+
+def defuse_image(parent: etree.Element, i: int, el: etree.Element) -> None:
+    """An image from another host (``parent[i]``) becomes a link to it: no page loads
+    anything from elsewhere."""
+    src = el.get("src", "")
+    if _SCHEME.match(src) or src.startswith("//"):
+        link = etree.Element("a")
+        if safe_href(src):
+            link.set("href", src)
+            link.set("rel", "nofollow noopener noreferrer")
+        link.text = el.get("alt") or src
+        link.tail = el.tail
+        parent[i] = link
 
 
 _SPACES = re.compile(r"\s+")

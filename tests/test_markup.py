@@ -33,32 +33,18 @@ LINK_SAMPLES = [
 def test_links_and_images_are_defused_as_one_walk_of_every_element_does():
     """The sanitising pass looks only at links, and at every element only when there is an
     image: the same tree as the plain walk of every element it replaced."""
-    import xml.etree.ElementTree as etree
-
     from markdown.treeprocessors import Treeprocessor
 
-    from generator.markup import _SCHEME, safe_href
+    from generator.markup import defuse_image, defuse_link
 
     class EveryElement(Treeprocessor):
         def run(self, root):
             for parent in root.iter():
                 for i, el in enumerate(list(parent)):
                     if el.tag == "a":
-                        href = safe_href(el.get("href", ""))
-                        if href is None:
-                            el.attrib.pop("href", None)
-                        elif _SCHEME.match(href):
-                            el.set("rel", "nofollow noopener noreferrer")
+                        defuse_link(el)
                     elif el.tag == "img":
-                        src = el.get("src", "")
-                        if _SCHEME.match(src) or src.startswith("//"):
-                            link = etree.Element("a")
-                            if safe_href(src):
-                                link.set("href", src)
-                                link.set("rel", "nofollow noopener noreferrer")
-                            link.text = el.get("alt") or src
-                            link.tail = el.tail
-                            parent[i] = link
+                        defuse_image(parent, i, el)
 
     plain = Markup()
     plain._md.treeprocessors.register(EveryElement(plain._md), "sanitise", 0)
