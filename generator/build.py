@@ -34,6 +34,7 @@ from .errors import DossierError, Problem, Problems
 from .exports import Rows, exports
 from .markup import Markup
 from .model import Actor
+from .names import name_key
 from .output import (
     WriteStats,
     existing_files,
@@ -60,7 +61,7 @@ from .render import (
     shown_fragment,
 )
 from .search import SEARCH_DIR, index_search
-from .site import Site, add_entity_file, assemble, patch_dossier
+from .site import Site, add_aliases, add_entity_file, assemble, patch_dossier
 
 PACKAGE_STATIC = Path(__file__).parent / "static"
 
@@ -162,20 +163,22 @@ def spare() -> None:
     gc.freeze()
 
 
-def _described(site: Site, rel: str, entry) -> tuple | None:
+def _described(site: Site, rel: str, entry, aliases: bool = False) -> tuple | None:
     """(the site's actor or place, the record read now) when ``rel`` is the file that
-    describes it and names it as before (same name and aliases); else None."""
+    describes it and names it as before (same name and aliases; with ``aliases``, more
+    of them may have come: ``add_aliases``); else None."""
     records = entry.records
     if len(records) != 1:
         return None
     record = records[0]
     for entity in (*site.actors, *site.locations):
         if entity.path == rel:
-            same = type(entity) is type(record) and (entity.name, entity.aliases) == (
-                record.name,
-                record.aliases,
-            )
-            return (entity, record) if same else None
+            if type(entity) is not type(record) or entity.name != record.name:
+                return None
+            if entity.aliases == record.aliases:
+                return entity, record
+            more = {name_key(n) for n in entity.aliases} <= {name_key(n) for n in record.aliases}
+            return (entity, record) if aliases and more else None
     return None
 
 
@@ -537,7 +540,7 @@ class Builder:
                 before = docs.entries.get(rel)
                 if before is None or before.problems:
                     return None
-                if not dossier and _described(last.site, rel, entry) is None:
+                if not dossier and _described(last.site, rel, entry, aliases=True) is None:
                     return None  # a name or alias changed: who is who may be different
             updates.append((rel, entry))
         if errors:
@@ -562,23 +565,29 @@ class Builder:
             for rel, entry in updates
             if rel not in last.graphs and Path(rel).parent.name != "dossiers"
         ]
+        entity_pages: set[str] = set()  # pages of actors and places to plan again
         if added:  # actors' and places' files, before the dossiers that may name them
-            entity_pages = timer.stage("assemble", self._add_entities, site, added)
-            if entity_pages is None:
+            found = timer.stage("assemble", self._add_entities, site, added)
+            if found is None:
                 return None
-        if edited or added:
+            entity_pages |= found
+        aliased = timer.stage("assemble", self._add_aliases, site, updates, edited)
+        if aliased is None:
+            return None
+        entity_pages |= aliased
+        replan = bool(edited or added or aliased)
+        if replan:
             links = links_of(last.pages)
             patched = timer.stage("assemble", self._patch_dossiers, site, edited, links)
             if patched is None:
                 return None
             done, rows, named = patched
-            if added:
-                done |= entity_pages  # type: ignore[operator]
-                named = True
-                for rel, entry in added:
-                    changed_tokens |= {rel, f"body:{rel}"}
-                    last.values[rel] = last.graphs[rel] = entry.graph
-                    last.values[f"body:{rel}"] = entry.body
+            done |= entity_pages
+            named = named or bool(added or aliased)
+            for rel, entry in added:
+                changed_tokens |= {rel, f"body:{rel}"}
+                last.values[rel] = last.graphs[rel] = entry.graph
+                last.values[f"body:{rel}"] = entry.body
             if named:  # actors or places came or went: their tokens (``deps.entity_value``)
                 values = dict(map(deps.entity_value, (*site.actors, *site.locations)))
                 for token in [t for t in last.values if t.startswith(("actor:", "location:"))]:
@@ -664,7 +673,7 @@ class Builder:
                 docs.drop(rel)
             else:
                 docs.put(rel, entry)
-        if edited or added:
+        if replan:
             last.values["tags"] = digest(repr(list(site.tags)))
             value = deps.dossier_list_changed(last.values[deps.DOSSIER_LIST], site, rows)
             if value != last.values[deps.DOSSIER_LIST]:
@@ -693,6 +702,34 @@ class Builder:
             last.gone = {p.path for p in before} - {p.path for p in pages}
         last.touched = changed_tokens
         return last
+
+    def _add_aliases(self, site: Site, updates: list, edited: list) -> set[str] | None:
+        """Apply new aliases in actors' and places' files (``add_aliases``), before the
+        dossiers: those naming someone an alias merged are added to ``edited`` (as they
+        are on disk), to be applied again. The paths of the pages to plan again (the
+        dossiers naming each, whose names link differently), or None when the site must
+        be assembled."""
+        docs = self.cache.documents
+        dirty: set[str] = set()
+        for rel, entry in updates:
+            if entry is None or Path(rel).parent.name == "dossiers":
+                continue
+            described = _described(site, rel, entry, aliases=True)
+            if described is None or described[0].aliases == described[1].aliases:
+                continue
+            entity, record = described
+            again = add_aliases(site, entity, record)
+            if again is None:
+                return None
+            listed = {r for r, _ in edited}
+            for path in sorted(again - listed):
+                known = docs.entries.get(path)
+                if known is None or known.problems:
+                    return None
+                edited.append((path, known))
+            profiles = site.actor_profiles if isinstance(entity, Actor) else site.location_profiles
+            dirty.update(routes.dossier(d.slug) for d in profiles[entity.slug].dossiers)
+        return dirty
 
     def _add_entities(self, site: Site, added: list) -> set[str] | None:
         """Apply actors' and places' files added to the site in place (``add_entity_file``);

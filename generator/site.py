@@ -576,6 +576,64 @@ def add_entity_file(site: Site, record: Actor | Location) -> tuple[Any, set[str]
     return entity, linked
 
 
+def add_aliases(site: Site, entity, record) -> set[str] | None:
+    """An actor's or place's file given new aliases (its name and the rest of them kept),
+    applied to the site in place: an alias nobody else goes by is only another way to
+    write it; one that names someone no file describes merges them into it (two
+    spellings of one name, the commonest edit there is). Returns the paths of the
+    dossiers to apply again (those naming the merged ones, whose names now read as
+    this one's), after which the merged ones are gone; None when the change is beyond
+    that (an alias dropped, or another file's, or a merged one named outside dossiers or
+    among numbered slugs)."""
+    tally = site.tally
+    if tally is None:
+        return None
+    actor = isinstance(entity, Actor)
+    registry = tally.actors if actor else tally.places
+    by_name = site.actor_by_name if actor else site.location_by_name
+    profiles = site.actor_profiles if actor else site.location_profiles
+    entities = site.actors if actor else site.locations
+    before = {name_key(n) for n in (entity.name, *entity.aliases)}
+    after = {name_key(n) for n in (record.name, *record.aliases)}
+    if not before <= after or not all(after):
+        return None
+    merged = []
+    for key in sorted(after - before):
+        owner = registry.by_key.get(key)
+        if owner is None:
+            continue
+        if key not in registry._implicit or owner in merged:
+            return None  # another file's name, or one spelling of someone twice
+        profile = profiles[owner.slug]
+        if any(e.dossier is None for e in profile.events):
+            return None  # named by a hand-written event too
+        if owner.slug != slugify(owner.name, "actor" if actor else "location"):
+            return None
+        if _numbered_near(owner.slug, set(profiles)):
+            return None
+        merged.append(owner)
+    again = set()
+    for owner in merged:
+        profile = profiles.pop(owner.slug)
+        again.update(d.path for d in profile.dossiers)
+        again.update(
+            site.dossier_by_slug[q.dossier].path
+            for q in profile.quotes
+            if q.dossier in site.dossier_by_slug
+        )
+        registry.entities.remove(owner)
+        entities.remove(owner)
+        del by_name[owner.name]
+        for key, owned in list(registry.by_key.items()):
+            if owned is owner:
+                del registry.by_key[key]
+                registry._implicit.pop(key, None)
+    entity.aliases = record.aliases
+    for key in after:
+        registry.by_key[key] = entity
+    return again
+
+
 def listed_row(d: Dossier) -> str:
     """What the list of all dossiers shows of one (see ``deps.dossier_list``); its place
     in the list follows from it too (``_dossier_order``)."""
@@ -740,10 +798,12 @@ def patch_dossier(
             prof.actors = _top(tally.place_actors[name], site.actor_by_name)
             prof.locations = _top(tally.place_places[name], site.location_by_name)
 
-    for name in {e.name for e in gone_actors}:
+    # who is named with a name no longer anyone's: not counted any more (nobody names
+    # it now, or an alias took it over: ``add_aliases``)
+    for name in done.actors - site.actor_by_name.keys():
         for counters in (tally.pair_actors, tally.actor_places):
             counters.pop(name, None)
-    for name in {e.name for e in gone_places}:
+    for name in done.places - site.location_by_name.keys():
         for counters in (tally.place_actors, tally.place_places):
             counters.pop(name, None)
     done.gone = {("actor", e.slug) for e in gone_actors} | {
@@ -752,6 +812,8 @@ def patch_dossier(
     done.actors -= {e.name for e in gone_actors}
     done.places -= {e.name for e in gone_places}
     done.new = bool(new_actors or new_places)
+    done.actors &= site.actor_by_name.keys()  # not one an alias took over (``add_aliases``)
+    done.places &= site.location_by_name.keys()
     for name in done.actors:
         refresh(site.actor_profiles[site.actor_by_name[name].slug], name, "actor")
     for name in done.places:
