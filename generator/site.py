@@ -383,8 +383,10 @@ def _profile(
 
 
 def _top(counter: Counter, lookup) -> list:
+    """Who is named with someone, most often first. (A name no longer anyone's is still
+    counted while ``add_aliases``'s merge applies its dossiers again one by one.)"""
     ranked = sorted(counter.items(), key=lambda kv: (-kv[1], name_key(kv[0])))
-    return [(lookup[name], count) for name, count in ranked]
+    return [(lookup[name], count) for name, count in ranked if name in lookup]
 
 
 def _runs(events: list[Event], key) -> Iterator[tuple[Any, int, int]]:

@@ -926,6 +926,28 @@ def test_a_file_bringing_aliases_links_them_in_the_dossiers_naming_it(site: Path
     assert differences(tree(config.output), clean_build(site, tmp_path)) == []
 
 
+def test_an_alias_merges_someone_named_in_many_dossiers(site: Path, tmp_path: Path):
+    """Two spellings of one name across several dossiers, with others named beside them:
+    an alias in the file merges the other spelling; the dossiers are applied again one by
+    one, as a clean build reads them."""
+    config = load_config(site)
+    folder = site / "content" / "dossiers"
+    for n, names in enumerate(["Putin, V. Putin, NATO", "V. Putin, NATO, Marco Rubio", "V. Putin"]):
+        (folder / f"m{n}.md").write_text(
+            f"---\ntitle: M{n}\nactors: [{names}]\nquotes:\n  - speaker: V. Putin\n"
+            f"    text: Words {n}.\n---\nV. Putin spoke.\n"
+        )
+    builder = Builder(config)
+    builder.build(search=False)
+    assert (config.output / "actors" / "v-putin").is_dir()
+    file = site / "content" / "actors" / "vladimir-putin.md"
+    file.write_text(file.read_text().replace("aliases: [", "aliases: [V. Putin, ", 1))
+    result = builder.build(search=False, changed={file})
+    assert "templates" not in result.timings  # patched
+    assert not (config.output / "actors" / "v-putin").exists()
+    assert differences(tree(config.output), clean_build(site, tmp_path)) == []
+
+
 def test_a_name_among_numbered_slugs_coming_or_going_is_assembled_afresh(
     site: Path, tmp_path: Path
 ):
