@@ -599,13 +599,13 @@ def add_aliases(site: Site, entity, record) -> set[str] | None:
     after = {name_key(n) for n in (record.name, *record.aliases)}
     if not before <= after or not all(after):
         return None
-    merged = []
+    merged = []  # (key, entity): an implicit entity goes by its name's key alone
     for key in sorted(after - before):
         owner = registry.by_key.get(key)
         if owner is None:
             continue
-        if key not in registry._implicit or owner in merged:
-            return None  # another file's name, or one spelling of someone twice
+        if key not in registry._implicit:
+            return None  # another file's name
         profile = profiles[owner.slug]
         if any(e.dossier is None for e in profile.events):
             return None  # named by a hand-written event too
@@ -613,9 +613,9 @@ def add_aliases(site: Site, entity, record) -> set[str] | None:
             return None
         if _numbered_near(owner.slug, set(profiles)):
             return None
-        merged.append(owner)
+        merged.append((key, owner))
     again = set()
-    for owner in merged:
+    for key, owner in merged:
         profile = profiles.pop(owner.slug)
         again.update(d.path for d in profile.dossiers)
         again.update(
@@ -626,10 +626,7 @@ def add_aliases(site: Site, entity, record) -> set[str] | None:
         registry.entities.remove(owner)
         entities.remove(owner)
         del by_name[owner.name]
-        for key, owned in list(registry.by_key.items()):
-            if owned is owner:
-                del registry.by_key[key]
-                registry._implicit.pop(key, None)
+        del registry._implicit[key]  # (its key is the entity's now, below)
     entity.aliases = record.aliases
     for key in after:
         registry.by_key[key] = entity
@@ -800,22 +797,21 @@ def patch_dossier(
             prof.actors = _top(tally.place_actors[name], site.actor_by_name)
             prof.locations = _top(tally.place_places[name], site.location_by_name)
 
-    # who is named with a name no longer anyone's: not counted any more (nobody names
-    # it now, or an alias took it over: ``add_aliases``)
-    for name in done.actors - site.actor_by_name.keys():
-        for counters in (tally.pair_actors, tally.actor_places):
-            counters.pop(name, None)
-    for name in done.places - site.location_by_name.keys():
-        for counters in (tally.place_actors, tally.place_places):
-            counters.pop(name, None)
+    # names no longer anyone's (nobody names them now, or an alias took them over:
+    # ``add_aliases``): no longer counted, nor refreshed
+    for names, by_name, counted in (
+        (done.actors, site.actor_by_name, (tally.pair_actors, tally.actor_places)),
+        (done.places, site.location_by_name, (tally.place_actors, tally.place_places)),
+    ):
+        vanished = names - by_name.keys()
+        for name in vanished:
+            for counters in counted:
+                counters.pop(name, None)
+        names -= vanished
     done.gone = {("actor", e.slug) for e in gone_actors} | {
         ("location", e.slug) for e in gone_places
     }
-    done.actors -= {e.name for e in gone_actors}
-    done.places -= {e.name for e in gone_places}
     done.new = bool(new_actors or new_places)
-    done.actors &= site.actor_by_name.keys()  # not one an alias took over (``add_aliases``)
-    done.places &= site.location_by_name.keys()
     for name in done.actors:
         refresh(site.actor_profiles[site.actor_by_name[name].slug], name, "actor")
     for name in done.places:
