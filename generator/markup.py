@@ -17,10 +17,16 @@ from collections.abc import Iterator
 
 import markdown
 from markdown import util
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import NormalizeWhitespace
 from markdown.serializers import BOOLEAN_ATTRIBUTES, _escape_attrib_html, _escape_cdata
 from markdown.serializers import to_html_string as _stock_serializer
-from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
+from markdown.treeprocessors import (
+    InlineProcessor,
+    PrettifyTreeprocessor,
+    Treeprocessor,
+    UnescapeTreeprocessor,
+)
 
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -136,6 +142,8 @@ class _LinkNames(Treeprocessor):
     for each conversion; None: link nothing)."""
 
     names: NameLinks | None = None
+    html: list[str] = []  # the links' HTML, by mark: set for each conversion
+    unescape: _QuickUnescape  # the pass restoring escapes, which the marks would hide from
 
     def run(self, root: etree.Element) -> None:
         if self.names is None:
@@ -167,24 +175,54 @@ class _LinkNames(Treeprocessor):
                 if href not in linked:
                     linked.add(href)
                     found[i].append((match, href))
-        for (block, node, attr), text, start, mentions in zip(
-            nodes, texts, starts, found, strict=True
-        ):
+        for (_, node, attr), text, start, mentions in zip(nodes, texts, starts, found, strict=True):
             if mentions:
-                _insert_links(block, node, attr, text, start, mentions)
+                setattr(node, attr, self._marked(text, start, mentions))
+
+    def _marked(self, text: str, start: int, mentions: list) -> str:
+        """``text`` (at ``start`` in what was scanned) with each mention replaced by a mark
+        for its link's HTML, which ``_PutMentions`` puts in the page: a link element for
+        each would cost more to make, sanitise and serialize than the rest of the linking.
+        The HTML is what that element would have been, once sanitised (a test compares)."""
+        out = []
+        at = 0
+        for match, href in mentions:
+            name = match.group()
+            if self.unescape.wanted:  # as the element's text and target would have been
+                name, href = self.unescape.unescape(name), self.unescape.unescape(href)
+            out.append(text[at : match.start() - start])
+            out.append(_MENTION_MARK % len(self.html))
+            self.html.append(f"{_mention_tag(href)}{_escape_cdata(name)}</a>")
+            at = match.end() - start
+        out.append(text[at:])
+        return "".join(out)
 
 
-def _insert_links(block, node, attr: str, text: str, start: int, mentions: list) -> None:
-    """Cut ``text`` (``node``'s text or tail, at ``start`` in what was scanned) at each
-    mention, and put a link to its page in the block there."""
-    ends = [m.start() - start for m, _ in mentions[1:]] + [len(text)]
-    setattr(node, attr, text[: mentions[0][0].start() - start])
-    at = 0 if attr == "text" else list(block).index(node) + 1
-    for offset, ((match, href), end) in enumerate(zip(mentions, ends, strict=True)):
-        link = etree.Element("a", {"href": href, "class": "mention"})
-        link.text = match.group()
-        link.tail = text[match.end() - start : end]
-        block.insert(at + offset, link)
+_MENTION_MARK = util.STX + "mention:%d" + util.ETX  # not the digits alone of an escape
+_MENTION = re.compile(util.STX + r"mention:(\d+)" + util.ETX)
+
+
+@functools.lru_cache(maxsize=4096)
+def _mention_tag(href: str) -> str:
+    """The start tag of a mention's link, as ``_Sanitise`` leaves it and ``_write`` writes it."""
+    link = etree.Element("a", {"href": href, "class": "mention"})
+    defuse_link(link)
+    out: list[str] = []
+    _write(link, out)
+    return out[0]
+
+
+class _PutMentions(Postprocessor):
+    """The links ``_LinkNames`` marked, put in the HTML (before the raw HTML stash is, as
+    the text of a link element would have been)."""
+
+    html: list[str] = []  # set for each conversion, shared with ``_LinkNames``
+
+    def run(self, text: str) -> str:
+        if not self.html:
+            return text
+        html = self.html
+        return _MENTION.sub(lambda m: html[int(m.group(1))], text)
 
 
 # What each of Python-Markdown's own inline patterns cannot match without: its expression
@@ -338,6 +376,28 @@ class _QuickUnescape(UnescapeTreeprocessor):
             super().run(root)
 
 
+class _QuickPrettify(PrettifyTreeprocessor):
+    """Python-Markdown's pass adding line breaks between blocks, with its test of each
+    element's tag a set lookup: the stock test scans a list of fifty block-level tags."""
+
+    def run(self, root: etree.Element) -> None:
+        self._blocks = frozenset(self.md.block_level_elements)
+        super().run(root)
+
+    def _block(self, tag) -> bool:
+        return isinstance(tag, str) and tag.lower().rstrip("/") in self._blocks
+
+    def _prettifyETree(self, elem: etree.Element) -> None:  # noqa: N802 (the stock name)
+        if self._block(elem.tag) and elem.tag not in ("code", "pre"):
+            if (not elem.text or not elem.text.strip()) and len(elem) and self._block(elem[0].tag):
+                elem.text = "\n"
+            for child in elem:
+                if self._block(child.tag):
+                    self._prettifyETree(child)
+        if not elem.tail or not elem.tail.strip():
+            elem.tail = "\n"
+
+
 class _Unusual(Exception):
     """A tree ``_serialize`` leaves to Python-Markdown's own serializer."""
 
@@ -401,6 +461,7 @@ class Markup:
             md.treeprocessors.register(_QuickInline(md), "inline", 20)
         _quick_blocks(md)
         md.preprocessors.register(_QuickNormalize(md), "normalize_whitespace", 30)
+        md.treeprocessors.register(_QuickPrettify(md), "prettify", 10)
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         self._numbers = _NumberBlocks(md)
@@ -409,6 +470,9 @@ class Markup:
         md.treeprocessors.register(self._names, "names", 1)
         self._unescape = _QuickUnescape(md)
         md.treeprocessors.register(self._unescape, "unescape", 0)
+        self._names.unescape = self._unescape
+        self._mentions = _PutMentions(md)
+        md.postprocessors.register(self._mentions, "mentions", 35)
         md.treeprocessors.register(_Sanitise(md), "sanitise", 0)
         md.serializer = _serialize
         self._md = md
@@ -428,6 +492,7 @@ class Markup:
         if html is None:
             self._md.reset()
             self._names.names = NameLinks(links) if links else None
+            self._names.html = self._mentions.html = []
             self._numbers.wanted = number_blocks
             self._unescape.wanted = "\\" in text
             try:

@@ -148,13 +148,15 @@ def _links_one_piece_at_a_time(pairs: list[tuple[str, str]]) -> Markup:
     forms=st.lists(st.sampled_from(WORDS), min_size=1, max_size=5, unique=True),
     words=st.lists(
         st.sampled_from(
-            WORDS + [" ", "\n", "\n\n", "\n\n- ", "\n  - ", "*", "[", "](/x)", ".", "\0"]
+            WORDS + [" ", "\n", "\n\n", "\n\n- ", "\n  - ", "*", "[", "](/x)", ".", "\0", "\\*", "&"]
         ),
         max_size=24,
     ),
 )
 def test_names_linked_in_one_scan_as_piece_by_piece(forms, words):
-    pairs = [(form, f"t{i % 3}") for i, form in enumerate(forms)]
+    # targets a link element would be sanitised for, and escapes restored in its text
+    targets = ["t0", "t1", "javascript:alert(1)", "https://e.org/?a=1&b=<2>", 'q"\\*']
+    pairs = [(form, targets[i % len(targets)]) for i, form in enumerate(forms)]
     text = " ".join(words)
     assert Markup().convert(text, pairs) == _links_one_piece_at_a_time(pairs).convert(text, pairs)
 
@@ -169,14 +171,19 @@ def test_a_name_with_the_joining_character_never_spans_two_pieces():
 
 def _stock_markup() -> Markup:
     """Our converter with Python-Markdown's own passes put back where ours are quicker:
-    inline patterns, block tests, whitespace, unescaping and the serializer."""
+    inline patterns, block tests, whitespace, line breaks, unescaping and the serializer."""
     from markdown.preprocessors import NormalizeWhitespace
     from markdown.serializers import to_html_string
-    from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
+    from markdown.treeprocessors import (
+        InlineProcessor,
+        PrettifyTreeprocessor,
+        UnescapeTreeprocessor,
+    )
 
     markup = Markup()
     md = markup._md
     md.treeprocessors.register(InlineProcessor(md), "inline", 20)
+    md.treeprocessors.register(PrettifyTreeprocessor(md), "prettify", 10)
     for processor in md.parser.blockprocessors:
         processor.__dict__.pop("test", None)
         processor.__dict__.pop("run", None)
@@ -190,6 +197,7 @@ def _stock_markup() -> Markup:
 
 MARKDOWN_SAMPLES = [
     "Plain prose, nothing to see.",
+    "- a\n\n    - b\n    - c\n\n- d\n\n> - q1\n> - q2\n>\n>     code\n\n1. x  \n   y\n\n    ```\n    z\n",
     "*em* and **strong** and ***both*** and _under_ __double__ a*b*c snake_case_word",
     "`code *not em*` and ``two `ticks` `` and \\*escaped\\* and \\\\ and \\`",
     '[link](https://example.org "t") [ref][r] [short] ![img](x.png) ![r][r]\n\n[r]: /r',
@@ -216,6 +224,7 @@ def test_quick_passes_give_the_stock_output_on_samples():
     assert all("test" in vars(blocks[n]) for n in ("hashheader", "quote", "table", "hr"))
     assert type(md.preprocessors["normalize_whitespace"]).__name__ == "_QuickNormalize"
     assert type(md.treeprocessors["unescape"]).__name__ == "_QuickUnescape"
+    assert type(md.treeprocessors["prettify"]).__name__ == "_QuickPrettify"
     assert md.serializer.__name__ == "_serialize"
     for sample in MARKDOWN_SAMPLES:
         pairs = [("Anna", "a/"), ("Kyiv", "k/")]
