@@ -12,6 +12,8 @@ _SPACE = re.compile(r"\s+")
 
 def fold(text: str) -> str:
     """Strip accents and normalise typographic quotes; keeps case."""
+    if text.isascii():  # (most names and titles: nothing to strip or replace)
+        return text
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     return text.replace("\u2019", "'").replace("\u2018", "'")

@@ -91,3 +91,11 @@ def test_grouping_by_period_by_bisection_matches_reading_every_event(tmp_path):
     assert event_years(site.events) == sorted(years)
     assert any(m is None for _, months in expected for m, _ in months)  # year-only events too
     assert len(expected) > 3
+
+
+def test_fold_strips_accents_and_curly_quotes_and_leaves_ascii_as_it_is():
+    from generator.names import fold, name_key
+
+    assert fold("Zelenský’s ‘aide’") == "Zelensky's 'aide'"
+    assert fold("Plain O'Brien \t x") == "Plain O'Brien \t x"
+    assert name_key("  Volodymyr   ZELENSKÝ ") == name_key("volodymyr zelensky")
