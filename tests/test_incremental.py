@@ -1096,3 +1096,38 @@ def test_patched_site_keeps_every_list_as_assembly_makes_it(tmp_path: Path):
         fresh, _ = collect(config)
         assert _site_lists(builder._last.site) == _site_lists(fresh), (step, what)
     assert differences(tree(config.output), clean_build(root, tmp_path)) == []
+
+
+def test_a_cold_build_by_the_pool_leaves_what_later_builds_need(tmp_path: Path):
+    """A cold build big enough for the process pool works out the pages' dependencies and
+    fingerprints while the workers render: the next build, in this process (patched) or a
+    new one (from the fingerprints on disk), renders what an edit touches, not everything,
+    and ends as a clean build does."""
+    import os
+
+    from generator.pool import PARALLEL_MIN_PAGES
+
+    root = tmp_path / "big"
+    make_site(root, 200)
+    config = load_config(root)
+    builder = Builder(config)
+    first = builder.build(search=False)
+    total = first.rendered.rendered
+    assert total >= PARALLEL_MIN_PAGES
+    if (os.cpu_count() or 1) > 1:  # the pool ran, and the exports were made meanwhile
+        assert {"fragments", "deps", "fingerprints", "exports"} <= set(first.timings)
+    assert builder._last.pending_deps is None
+
+    dossiers = sorted((root / "content" / "dossiers").glob("*.md"))
+    edited = dossiers[7]
+    text = edited.read_text()
+    edited.write_text(re.sub(r"date: '(\d{4})", lambda m: f"date: '{int(m[1]) - 2}", text, count=1))
+    patched = builder.build(search=False, changed={edited})
+    assert 0 < patched.rendered.rendered < total / 4
+    assert differences(tree(config.output), clean_build(root, tmp_path)) == []
+
+    other = dossiers[11]
+    other.write_text(other.read_text() + "\nA sentence added later.\n")
+    fresh = Builder(config).build(search=False)  # as a new process: the manifest on disk
+    assert 0 < fresh.rendered.rendered < total / 4
+    assert differences(tree(config.output), clean_build(root, tmp_path)) == []

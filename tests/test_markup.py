@@ -148,7 +148,8 @@ def _links_one_piece_at_a_time(pairs: list[tuple[str, str]]) -> Markup:
     forms=st.lists(st.sampled_from(WORDS), min_size=1, max_size=5, unique=True),
     words=st.lists(
         st.sampled_from(
-            WORDS + [" ", "\n", "\n\n", "\n\n- ", "\n  - ", "*", "[", "](/x)", ".", "\0", "\\*", "&"]
+            WORDS
+            + [" ", "\n", "\n\n", "\n\n- ", "\n  - ", "*", "[", "](/x)", ".", "\0", "\\*", "&"]
         ),
         max_size=24,
     ),
