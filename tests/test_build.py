@@ -238,22 +238,28 @@ def test_pool_rendered_pages_are_staged_then_moved_into_place(tmp_path):
     assert not list(root.glob(".dossier-staging-*"))
 
 
-def test_replaced_big_files_wait_in_the_trash(tmp_path: Path):
-    """``write_site`` with a trash folder: a big file replaced keeps its old bytes there
-    (freed when the caller removes the folder); small ones and new ones are not linked."""
+def test_replaced_and_removed_files_wait_in_the_trash(tmp_path: Path):
+    """``write_site`` with a trash folder: each file replaced or taken away keeps its old
+    bytes there (freed when the caller removes the folder), big or small; new files and
+    unchanged ones are not linked."""
     from generator import output
 
     out, trash = tmp_path / "out", tmp_path / "trash"
     trash.mkdir()
     big_old, big_new = b"a" * output.BIG, b"b" * output.BIG
-    output.write_site(out, {"big.html": big_old, "small.html": b"old"})
+    output.write_site(out, {"big.html": big_old, "small.html": b"old", "same": b"s", "gone": b"g"})
     stats = output.write_site(
-        out, {"big.html": big_new, "small.html": b"new", "more.html": b"x"}, trash=str(trash)
+        out,
+        {"big.html": big_new, "small.html": b"new", "more.html": b"x", "same": b"s"},
+        trash=str(trash),
+        prune=False,
+        remove=["gone"],
     )
-    assert stats.written == 3
+    assert (stats.written, stats.unchanged, stats.removed) == (3, 1, 1)
     assert (out / "big.html").read_bytes() == big_new
     assert (out / "small.html").read_bytes() == b"new"
-    assert [p.read_bytes() for p in trash.iterdir()] == [big_old]
+    assert not (out / "gone").exists()
+    assert sorted(p.read_bytes() for p in trash.iterdir()) == [big_old, b"g", b"old"]
     assert not [p for p in out.iterdir() if p.name.startswith(".tmp-")]
 
 
@@ -278,6 +284,40 @@ def test_staged_files_replace_old_ones_through_the_trash_too(tmp_path: Path):
     assert (out / "same.json").read_bytes() == big_old
     assert [p.read_bytes() for p in trash.iterdir()] == [big_old]
     assert (staging / "same.json").exists() and not (staging / "a/big.html").exists()
+
+
+def test_files_of_one_size_are_compared_to_their_last_byte(tmp_path: Path):
+    """A file made again with its old bytes is left alone (same inode), in memory or staged,
+    big or small; one byte changed anywhere, even the last of a block or of the file, and
+    it is written."""
+    from generator import output
+
+    out, staging = tmp_path / "out", tmp_path / "staging"
+    staging.mkdir()
+    size = 3 * output._BLOCK + 5
+    old = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    changed = {
+        "first": b"!" + old[1:],
+        "block-end": old[: output._BLOCK - 1] + b"!" + old[output._BLOCK :],
+        "block-start": old[: output._BLOCK] + b"!" + old[output._BLOCK + 1 :],
+        "last": old[:-1] + b"!",
+    }
+    new = {**changed, "same": old, "small-same": old[:9], "small-changed": old[:8] + b"!"}
+    before = {f"{n}.bin": (old[:9] if n.startswith("small") else old) for n in new}
+    for staged in (False, True):
+        output.write_site(out, before, prune=False)  # (back to the old bytes)
+        inodes = {n: (out / f"{n}.bin").stat().st_ino for n in new}
+        files = {f"{n}.bin": data for n, data in new.items()}
+        if staged:
+            files = {r: output.stage_file(str(staging), r, d) for r, d in files.items()}
+            stats = output.write_site(out, {}, staged=files, prune=False)
+        else:
+            stats = output.write_site(out, files, prune=False)
+        assert (stats.written, stats.unchanged) == (5, 2)
+        for n, data in new.items():
+            assert (out / f"{n}.bin").read_bytes() == data
+        for n in ("same", "small-same"):
+            assert (out / f"{n}.bin").stat().st_ino == inodes[n]
 
 
 def test_spliced_lists_match_plain_ones_and_a_changed_marker_is_an_error(site_root):
