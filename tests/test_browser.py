@@ -40,7 +40,7 @@ def _missing(what: str):
     pytest.skip(f"{what} not available")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     try:
         from playwright.sync_api import sync_playwright
@@ -61,6 +61,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 def _serve(folder: Path):
+    """A server on a thread of its own. The fixtures using it (and the browser's) are the
+    module's, not the session's: threads left running would keep the builds of the test
+    modules after this one from forking their process pools (``pool.can_fork``)."""
     handler = functools.partial(_Quiet, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -82,20 +85,20 @@ def _build(tmp: Path, source: Path, with_seeds: bool, settings: str = "") -> Pat
     return root / "output"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def demo_site(tmp_path_factory) -> Path:
     """The demo site as the Quick start builds it: seeds/ ingested, then built."""
     return _build(tmp_path_factory.mktemp("demo"), REPO, with_seeds=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def demo_url(demo_site):
     server = _serve(demo_site.parent)  # serve the project folder: the site is in a sub-folder
     yield f"http://127.0.0.1:{server.server_address[1]}/output/"
     server.shutdown()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def fixture_url(tmp_path_factory):
     out = _build(tmp_path_factory.mktemp("fixture"), FIXTURE_SITE, with_seeds=False)
     server = _serve(out)
@@ -103,7 +106,7 @@ def fixture_url(tmp_path_factory):
     server.shutdown()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def split_url(tmp_path_factory):
     """The fixture site with its timeline split into a page per year."""
     out = _build(
@@ -282,7 +285,7 @@ def test_split_timeline_keeps_the_filter_from_year_to_year(page, split_url):
     _clean(page)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def long_url(tmp_path_factory):
     """A generated site (the benchmarks' generator): year pages of dozens of events."""
     root = tmp_path_factory.mktemp("long") / "site"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -186,6 +187,9 @@ def test_pool_rendered_pages_are_staged_then_moved_into_place(tmp_path):
     config = load_config(root)
     result = Builder(config).build(search=False)
     assert result.rendered.rendered >= PARALLEL_MIN_PAGES
+    if (os.cpu_count() or 1) > 1:
+        stages = set(result.timings)
+        assert "fragments" in stages  # the pool rendered them (no thread kept it from forking)
     one_process, _ = Builder(config, cache_dir=None).render(trust_output=False, parallel=False)
     expected = dict(one_process.files.memory)  # type: ignore[attr-defined]
     assert differences(expected, dict(render_site(config).files)) == []
