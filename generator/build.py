@@ -894,6 +894,9 @@ class Builder:
         early_exports: tuple[dict[str, bytes], dict[str, str]] = ({}, {})
 
         def make_exports() -> None:
+            exported.clear()  # (made again, should the pool fail: see ``render_pages``)
+            for made in early_exports:
+                made.clear()
             exported.extend(timer.stage("exports", self._exports, state, *early_exports, staging))
 
         cache.markdown.used = set()

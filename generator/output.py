@@ -223,6 +223,8 @@ def write_site(
         _walk(str(out), "", found, dirs)
         for rel in sorted(found - wanted):
             if not rel.startswith(keep):
+                if trash is not None:
+                    _keep_old(out / rel, trash)
                 (out / rel).unlink(missing_ok=True)
                 stats.removed += 1
         for folder in sorted(dirs, reverse=True):

@@ -210,8 +210,9 @@ def render_pages(
 
     Returns (path → bytes, path → staged file): with ``staging``, pages rendered by the
     pool, and big ones rendered here, are written to files in that folder rather than kept
-    in memory. ``meanwhile``: work for this process while the workers render (called once;
-    its errors are its own, not a page's)."""
+    in memory. ``meanwhile``: work for this process while the workers render (its errors
+    are its own, not a page's); called again should the pool fail, once ``staging`` is
+    emptied for this process to render every page: it starts afresh each time."""
     global _JOB
     files: dict[str, bytes] = {}
     staged: dict[str, str] = {}
@@ -230,7 +231,6 @@ def render_pages(
                     except BaseException as exc:
                         own_error = exc
                         raise
-                    meanwhile = None
                 for out, added, used in results:
                     for path, data in out:
                         if isinstance(data, str):

@@ -242,6 +242,42 @@ def test_pool_rendered_pages_are_staged_then_moved_into_place(tmp_path):
     assert not list(root.glob(".dossier-staging-*"))
 
 
+def test_a_pool_failing_in_its_workers_leaves_a_whole_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Should the render pool fail (a worker out of memory, a result that cannot be sent
+    back), this process renders every page again, into an emptied staging folder: the
+    exports made meanwhile are made again too, not lost with the folder."""
+    from generator import output, pool
+    from generator.build import Builder
+
+    root = tmp_path / "big"
+    make_site(root, 200)
+    config = load_config(root)
+    expected = Builder(config, cache_dir=None).render(trust_output=False, parallel=False)[0]
+    expected = dict(expected.files.memory)  # type: ignore[attr-defined]
+    parent = os.getpid()
+    render_chunk = pool._render_chunk
+
+    def fails_in_workers(indices):
+        if os.getpid() != parent:
+            raise OSError("a worker's failure")
+        return render_chunk(indices)
+
+    monkeypatch.setattr(pool, "_render_chunk", fails_in_workers)
+    monkeypatch.setattr(output, "BIG", 50_000)  # the exports staged, as at 10,000 dossiers
+    result = Builder(config).build(search=False)
+    assert result.rendered.rendered >= pool.PARALLEL_MIN_PAGES
+    got = {
+        p.relative_to(config.output).as_posix(): p.read_bytes()
+        for p in config.output.rglob("*")
+        if p.is_file()
+    }
+    assert len(expected["events.csv"]) >= output.BIG
+    assert differences(got, expected) == []
+    assert not list(root.glob(".dossier-staging-*"))
+
+
 def test_replaced_and_removed_files_wait_in_the_trash(tmp_path: Path):
     """``write_site`` with a trash folder: each file replaced or taken away keeps its old
     bytes there (freed when the caller removes the folder), big or small; new files and
@@ -265,6 +301,10 @@ def test_replaced_and_removed_files_wait_in_the_trash(tmp_path: Path):
     assert not (out / "gone").exists()
     assert sorted(p.read_bytes() for p in trash.iterdir()) == [big_old, b"g", b"old"]
     assert not [p for p in out.iterdir() if p.name.startswith(".tmp-")]
+    (out / "stray").write_bytes(b"pruned")  # a whole build's pruning: the same
+    stats = output.write_site(out, {"same": b"s"}, unchanged=["big.html"], trash=str(trash))
+    assert stats.removed == 3  # small.html, more.html, stray
+    assert b"pruned" in [p.read_bytes() for p in trash.iterdir()]
 
 
 def test_staged_files_replace_old_ones_through_the_trash_too(tmp_path: Path):
