@@ -272,8 +272,6 @@ class _State:
     touched: set[str] | None = None  # tokens changed since the last build (None: unknown)
     replanned: set[str] = field(default_factory=set)  # pages planned again since then
     gone: set[str] = field(default_factory=set)  # pages of the last build no longer made
-    # the pages' dependencies, when left to be worked out while the first workers render
-    pending_deps: Callable[[], None] | None = None
 
 
 # -- the builder --------------------------------------------------------------------------------
@@ -372,32 +370,23 @@ class Builder:
         if state is None:
             # ``last`` untouched (no patch begun): kept should the content be broken
             kept = last if updates is None and changed else None
-            state = self._assemble(timer, kept, changed, defer_deps=self._renders_all(trust_output))
+            state = self._assemble(timer, kept, changed)
             self._primed = False
         return self._render(state, timer, trust_output, parallel, staging)
 
-    def _renders_all(self, trust_output: bool) -> bool:
-        """Will the next render render every page (nothing on disk to keep)?"""
-        return not trust_output or not self.cache.manifest.fingerprints
-
     def _assemble(
-        self,
-        timer: Timer,
-        kept: _State | None = None,
-        changed: Collection[Path] = (),
-        defer_deps: bool = False,
+        self, timer: Timer, kept: _State | None = None, changed: Collection[Path] = ()
     ) -> _State:
         """Read and assemble the whole site. ``kept``: the last good state, untouched, and
         ``changed`` the inputs changed since: when the content turns out broken, the build
         fails, and ``kept`` stays this builder's (with the parsed-files cache as it was),
         so that the build after the fix patches it (with these changes too) rather than
-        reading the site again: seconds at 10,000 dossiers. ``defer_deps``: see
-        ``_read_and_plan``."""
+        reading the site again: seconds at 10,000 dossiers."""
         docs = self.cache.documents
         saved = (dict(docs.entries), docs.digests, docs.graphs, docs.bodies) if kept else None
         try:
             with collector_paused():
-                return self._read_and_plan(timer, defer_deps)
+                return self._read_and_plan(timer)
         except DossierError:
             if kept is not None and saved is not None:
                 docs.entries, docs.digests, docs.graphs, docs.bodies = saved
@@ -405,10 +394,7 @@ class Builder:
                 self._unapplied = set(changed)
             raise
 
-    def _read_and_plan(self, timer: Timer, defer_deps: bool = False) -> _State:
-        """``defer_deps``: leave the pages' dependencies to ``_render``, which works them out
-        while the first workers render (when every page is to be rendered, none waits on
-        them)."""
+    def _read_and_plan(self, timer: Timer) -> _State:
         config, cache = self.config, self.cache
         cache.documents.begin()
         timer.stage("load", prefetch_documents, config, cache.documents)
@@ -440,8 +426,7 @@ class Builder:
                     page.template, page.context, site, page.template in packaged, shared
                 )
 
-        if not defer_deps:
-            timer.stage("deps", all_deps)
+        timer.stage("deps", all_deps)
         return _State(
             site,
             pages,
@@ -453,7 +438,6 @@ class Builder:
             dict(docs.graphs),
             packaged,
             {t: v for t, v in values.items() if t.startswith("around:")},
-            pending_deps=all_deps if defer_deps else None,
         )
 
     def prime(self, stop: Callable[[], bool] = lambda: False) -> None:
@@ -846,70 +830,23 @@ class Builder:
                 else:
                     todo.append(page)
 
-        def settle() -> None:
-            """The pages' dependencies (unless worked out already) and fingerprints."""
-            if state.pending_deps is not None:
-                timer.stage("deps", state.pending_deps)
-                state.pending_deps = None
-            timer.stage("fingerprints", fingerprint_all)
-
-        # Every page to be rendered (none to keep, so none waits on its fingerprint), by
-        # workers: they start on the events' fragments while this process works out the
-        # fingerprints (and dependencies), and on the pages while it makes the exports.
-        # ("deps", "fingerprints" and "exports" are then timed within the stages around.)
+        timer.stage("fingerprints", fingerprint_all)
         links = links_of(pages)
-        early = (
-            self._renders_all(trust_output)
-            and links is not None
-            and parallel
-            and len(pages) >= PARALLEL_MIN_PAGES
-            and can_fork()
-        )
-        if not early:
-            settle()
         if links is not None:
             links.fragments = {}  # keyed by object identity: for one build only
             links.chunks.next_build()
             store = cache.fragments(templates.get("_macros.html", "?"))
-            if early or (pages and len(todo) == len(pages)):
+            if pages and len(todo) == len(pages):
                 store.clear()  # a full render: keep only what this site shows
                 store[None] = templates.get("_macros.html", "?")
             size = len(store)
             links.store = store
-            if early:
-                timer.stage(
-                    "fragments",
-                    prerender_fragments,
-                    state.env,
-                    links,
-                    config,
-                    self._rows,
-                    meanwhile=settle,
-                )
-            elif parallel and len(todo) >= PARALLEL_MIN_PAGES and can_fork():
+            if parallel and len(todo) >= PARALLEL_MIN_PAGES and can_fork():
                 timer.stage("fragments", prerender_fragments, state.env, links, config, self._rows)
-        export_fp = digest(repr((common, values[deps.GRAPH], sorted(prints))))
-        previous = manifest.exports
-        exported: list[str] = []
-        early_exports: tuple[dict[str, bytes], dict[str, str]] = ({}, {})
-
-        def make_exports() -> None:
-            exported.clear()  # (made again, should the pool fail: see ``render_pages``)
-            for made in early_exports:
-                made.clear()
-            exported.extend(timer.stage("exports", self._exports, state, *early_exports, staging))
-
         cache.markdown.used = set()
         try:
             files, staged = timer.stage(
-                "render",
-                render_pages,
-                state.env,
-                todo,
-                cache.markdown,
-                parallel,
-                staging,
-                meanwhile=make_exports if early else None,
+                "render", render_pages, state.env, todo, cache.markdown, parallel, staging
             )
         except DossierError:
             raise
@@ -920,19 +857,17 @@ class Builder:
         if links is not None:
             cache.fragments_changed(abs(len(links.store) - size))
 
-        if early:
-            files.update(early_exports[0])
-            staged.update(early_exports[1])
-        elif (
+        export_fp = digest(repr((common, values[deps.GRAPH], sorted(prints))))
+        previous = manifest.exports
+        if (
             trust_output
             and previous
             and all(fp == export_fp and unchanged_on_disk(p) for p, fp in previous.items())
         ):
             kept.update(previous)
+            exported: list[str] = []
         else:
-            make_exports()
-            files.update(early_exports[0])
-            staged.update(early_exports[1])
+            exported = timer.stage("exports", self._exports, state, files, staged, staging)
         files.update(timer.stage("assets", static_files, config))
         self._pending = (prints, export_fp, set(exported) or set(previous), state, staged)
         rendered = Rendered(

@@ -14,7 +14,6 @@ import os
 import shutil
 import signal
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 from . import routes
@@ -55,9 +54,7 @@ def _worker_signals() -> None:
 
 
 def _pool(workers: int):
-    """A pool of forked workers (see ``_worker_signals``). Its tasks are handed out by the
-    pool's own threads: once ``imap_unordered`` is called they are under way, and their
-    results wait, while this process does other work."""
+    """A pool of forked workers (see ``_worker_signals``)."""
     return multiprocessing.get_context("fork").Pool(workers, initializer=_worker_signals)
 
 
@@ -96,20 +93,14 @@ def _fragment_chunk(indices: list[int]) -> list[tuple[int, str | None, int | Non
         event = events[i]
         html = opened = None
         if i in need_html:
-            key = keys[i] if keys is not None else None
-            html, opened = event_fragment(env, links, event, FRAGMENT_DEPTH, variables, key)
+            html, opened = event_fragment(env, links, event, FRAGMENT_DEPTH, variables, keys[i])
         parts = Rows.make(event, links.site, config) if i in need_rows else None
         out.append((i, html, opened, parts))
     return out
 
 
 def prerender_fragments(
-    env,
-    links: Links,
-    config: Config,
-    rows: Rows | None = None,
-    workers: int = 0,
-    meanwhile: Callable[[], None] | None = None,
+    env, links: Links, config: Config, rows: Rows | None = None, workers: int = 0
 ) -> int:
     """Render the events' fragments (as pages at ``FRAGMENT_DEPTH`` show them) into
     ``links.store`` in a process pool, before the pages are: each is then rendered once,
@@ -117,39 +108,25 @@ def prerender_fragments(
     event's part of the exports missing from ``rows``. Returns how many events.
 
     The fragments are also left in ``links.shown`` by event, with where their
-    ``event_open`` part ends, for the pages rendered next (forked from this process).
-    ``meanwhile``: work for this process while the workers render (called once)."""
+    ``event_open`` part ends, for the pages rendered next (forked from this process)."""
     global _JOB
     site = links.site
-    events = site.events
-    fresh = all(key is None for key in links.store)  # no fragment yet: each is wanted
-    keys: list[tuple] | None = None  # (when fresh, worked out while the workers render)
-    if fresh:
-        need_html = set(range(len(events)))
-    else:
-        keys = [fragment_key(e, links, FRAGMENT_DEPTH, True) for e in events]
-        need_html = {i for i, key in enumerate(keys) if key not in links.store}
+    keys = [fragment_key(e, links, FRAGMENT_DEPTH, True) for e in site.events]
+    need_html = {i for i, key in enumerate(keys) if key not in links.store}
     need_rows: set[int] = set()
     if rows is not None:
         rows.begin(site, config)
-        need_rows = {i for i, e in enumerate(events) if not rows.has(e)}
+        need_rows = {i for i, e in enumerate(site.events) if not rows.has(e)}
     todo = sorted(need_html | need_rows)
     if not todo:
-        if meanwhile is not None:
-            meanwhile()
         return 0
     workers = workers or _workers()
     size = max(16, min(512, len(todo) // (workers * 8)))
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-    _JOB = (env, links, config, events, keys, need_html, need_rows)
+    _JOB = (env, links, config, site.events, keys, need_html, need_rows)
     try:
         with _pool(workers) as pool:
-            results = pool.imap_unordered(_fragment_chunk, chunks)  # (begun: see ``_pool``)
-            if meanwhile is not None:
-                meanwhile()
-            if keys is None:
-                keys = [fragment_key(e, links, FRAGMENT_DEPTH, True) for e in events]
-            for out in results:
+            for out in pool.imap_unordered(_fragment_chunk, chunks):
                 for i, html, opened, parts in out:
                     event = site.events[i]
                     if html is not None:
@@ -199,20 +176,13 @@ def prefetch_documents(config: Config, docs: DocumentCache, workers: int = 0) ->
 
 
 def render_pages(
-    env,
-    pages: list[Page],
-    markdown,
-    parallel: bool = True,
-    staging: str | None = None,
-    meanwhile: Callable[[], None] | None = None,
+    env, pages: list[Page], markdown, parallel: bool = True, staging: str | None = None
 ) -> tuple[dict[str, bytes], dict[str, str]]:
     """Render pages (in a process pool when there are many and it is safe to fork).
 
     Returns (path → bytes, path → staged file): with ``staging``, pages rendered by the
     pool, and big ones rendered here, are written to files in that folder rather than kept
-    in memory. ``meanwhile``: work for this process while the workers render (its errors
-    are its own, not a page's); called again should the pool fail, once ``staging`` is
-    emptied for this process to render every page: it starts afresh each time."""
+    in memory."""
     global _JOB
     files: dict[str, bytes] = {}
     staged: dict[str, str] = {}
@@ -221,17 +191,9 @@ def render_pages(
         size = max(8, min(64, len(pages) // (workers * 8)))
         chunks = [list(range(i, min(i + size, len(pages)))) for i in range(0, len(pages), size)]
         _JOB = (env, pages, markdown, staging)
-        own_error: BaseException | None = None
         try:
             with _pool(workers) as pool:
-                results = pool.imap_unordered(_render_chunk, chunks)  # (begun: see ``_pool``)
-                if meanwhile is not None:
-                    try:
-                        meanwhile()
-                    except BaseException as exc:
-                        own_error = exc
-                        raise
-                for out, added, used in results:
+                for out, added, used in pool.imap_unordered(_render_chunk, chunks):
                     for path, data in out:
                         if isinstance(data, str):
                             staged[path] = data
@@ -242,16 +204,12 @@ def render_pages(
                     markdown.used |= used
                 return files, staged
         except Exception:
-            if own_error is not None:
-                raise
             if staging is not None:  # render again in this process, where the error is raised
                 shutil.rmtree(staging)
                 os.mkdir(staging)
             files, staged = {}, {}
         finally:
             _JOB = None
-    if meanwhile is not None:
-        meanwhile()
     for page in pages:  # in this process: big pages go to ``staging`` as they are made
         data = render_page(env, page.template, page.path, page.context)
         hold_file(page.path, data, files, staged, staging)
