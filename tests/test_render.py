@@ -92,3 +92,74 @@ def test_strip_of_a_real_spread_of_months():
     out = _render(_new_macros(), months, 'Events of "Q" & co', True)
     assert out == _render(OLD_STRIP, months, 'Events of "Q" & co', True)
     assert "Events of &#34;Q&#34; &amp; co" in out and "bar-year" in out
+
+
+ODD = ["a & b", "<script>x</script>", "\"quoted\" 'single'", "“curly” — ünïcode", ""]
+
+
+def test_event_macros_made_in_python_match_the_packaged_macros(tmp_path):
+    """``PackagedMacros`` gives the packaged ``_macros.html``'s bytes for every event of the
+    fixture site and of a generated one (dated, undated, hand-written with sources, with and
+    without sentences, actors, places, paragraphs, expressions), at every page depth, and
+    for events holding text that must be escaped; a site's own ``_macros.html`` is used
+    as it is."""
+    import copy
+    from pathlib import Path
+
+    from conftest import make_site
+
+    from generator.build import Builder
+    from generator.config import load_config
+    from generator.pages import links_of
+    from generator.render import Macros, PackagedMacros, macros_module
+
+    generated = tmp_path / "generated"
+    make_site(generated, 40)
+    fixture = Path(__file__).parent / "fixtures" / "site"
+    checked = 0
+    for root in (fixture, generated):
+        builder = Builder(load_config(root), cache_dir=None)
+        builder.render(trust_output=False, parallel=False)
+        state = builder._pending[3]
+        site, links = state.site, links_of(state.pages)
+        events = site.events + site.undated
+        odd = []
+        for i, text in enumerate(ODD * 3):
+            e = copy.copy(events[i % len(events)])
+            e.text, e.sentence, e.expression = text, ODD[(i + 1) % len(ODD)], ODD[i % 4]
+            e.paragraph = (None, 0, 3)[i % 3]
+            e.sources = [f"https://x.org/?a=1&b={text}", text, "http://y"][: i % 4]
+            e.date = None if i % 5 == 0 else e.date
+            e.dossier = None if i % 2 else e.dossier  # then its sources are shown
+            if i % 4 == 0:
+                e.actors, e.locations = [], []
+            odd.append(e)
+        for depth in range(4):
+            variables = {
+                "site": site,
+                "config": builder.config,
+                "links": links,
+                "page_path": "x/" * depth + "index.html",
+            }
+            module = state.env.get_template("_macros.html").make_module(vars=variables)
+            python = PackagedMacros(module, variables)
+            for e in events + odd:
+                for name in ("event_open", "event_source", "event_in_article"):
+                    made, macro = getattr(python, name)(e), getattr(module, name)(e)
+                    assert str(made) == str(macro), (name, e.id, depth)
+                    checked += 1
+        links.fragments = {}
+        assert type(macros_module(state.env, links, 1, variables)) is PackagedMacros
+    assert checked > 1000
+
+    own = tmp_path / "own"
+    (own / "templates").mkdir(parents=True)
+    packaged = Path(__file__).parents[1] / "templates" / "_macros.html"
+    (own / "templates" / "_macros.html").write_text(packaged.read_text())
+    (own / "dossier.toml").write_text((fixture / "dossier.toml").read_text())
+    builder = Builder(load_config(own), cache_dir=None)
+    builder.render(trust_output=False, parallel=False)
+    state = builder._pending[3]
+    links = links_of(state.pages)
+    links.fragments = {}
+    assert type(macros_module(state.env, links, 1, variables)) is Macros
