@@ -97,12 +97,12 @@ def test_strip_of_a_real_spread_of_months():
 ODD = ["a & b", "<script>x</script>", "\"quoted\" 'single'", "“curly” — ünïcode", ""]
 
 
-def test_event_macros_made_in_python_match_the_packaged_macros(tmp_path):
-    """``PackagedMacros`` gives the packaged ``_macros.html``'s bytes for every event of the
-    fixture site and of a generated one (dated, undated, hand-written with sources, with and
-    without sentences, actors, places, paragraphs, expressions), at every page depth, and
-    for events holding text that must be escaped; a site's own ``_macros.html`` is used
-    as it is."""
+def test_macros_made_in_python_match_the_packaged_macros(tmp_path):
+    """``PackagedMacros`` gives the packaged ``_macros.html``'s bytes for every event and
+    dossier of the fixture site and of a generated one (dated, undated, hand-written with
+    sources, with and without sentences, actors, places, paragraphs, expressions,
+    publishers, summaries), at every page depth, and for events and dossiers holding text
+    that must be escaped; a site's own ``_macros.html`` is used as it is."""
     import copy
     from pathlib import Path
 
@@ -134,6 +134,15 @@ def test_event_macros_made_in_python_match_the_packaged_macros(tmp_path):
             if i % 4 == 0:
                 e.actors, e.locations = [], []
             odd.append(e)
+        odd_dossiers = []
+        for i, text in enumerate(ODD * 2):
+            d = copy.copy(site.dossiers[i % len(site.dossiers)])
+            d.title, d.summary = text or "untitled", ODD[(i + 2) % len(ODD)]
+            d.source = copy.copy(d.source)
+            d.source.publisher = ODD[(i + 1) % len(ODD)]
+            d.published = None if i % 3 == 0 else d.published
+            d.events = d.events[: i % 3]
+            odd_dossiers.append(d)
         for depth in range(4):
             variables = {
                 "site": site,
@@ -148,6 +157,12 @@ def test_event_macros_made_in_python_match_the_packaged_macros(tmp_path):
                     made, macro = getattr(python, name)(e), getattr(module, name)(e)
                     assert str(made) == str(macro), (name, e.id, depth)
                     checked += 1
+            for d in site.dossiers + odd_dossiers:
+                assert str(python.dossier_row(d)) == str(module.dossier_row(d)), d.slug
+                for dated in (True, False):
+                    made, macro = python.dossier_item(d, dated), module.dossier_item(d, dated)
+                    assert str(made) == str(macro), (d.slug, dated)
+                checked += 1
         links.fragments = {}
         assert type(macros_module(state.env, links, 1, variables)) is PackagedMacros
     assert checked > 1000
