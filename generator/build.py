@@ -273,6 +273,17 @@ class _State:
     replanned: set[str] = field(default_factory=set)  # pages planned again since then
     gone: set[str] = field(default_factory=set)  # pages of the last build no longer made
 
+    def take_file(self, rel: str, entry) -> None:
+        """A content file as read now: the values of its tokens (what it holds, its body)."""
+        self.values[rel] = self.graphs[rel] = entry.graph
+        self.values[f"body:{rel}"] = entry.body
+
+    def set_value(self, token: str, value: str, changed: set[str]) -> None:
+        """A token's value now; added to ``changed`` when it is not what it was."""
+        if self.values.get(token) != value:
+            self.values[token] = value
+            changed.add(token)
+
 
 # -- the builder --------------------------------------------------------------------------------
 
@@ -586,8 +597,7 @@ class Builder:
             named = named or bool(added or aliased)
             for rel, entry in added:
                 changed_tokens |= {rel, f"body:{rel}"}
-                last.values[rel] = last.graphs[rel] = entry.graph
-                last.values[f"body:{rel}"] = entry.body
+                last.take_file(rel, entry)
             if named:  # actors or places came or went: their tokens (``deps.entity_value``)
                 values = dict(map(deps.entity_value, (*site.actors, *site.locations)))
                 for token in [t for t in last.values if t.startswith(("actor:", "location:"))]:
@@ -595,9 +605,7 @@ class Builder:
                         del last.values[token]
                         changed_tokens.add(token)
                 for token, value in values.items():
-                    if last.values.get(token) != value:
-                        last.values[token] = value
-                        changed_tokens.add(token)
+                    last.set_value(token, value, changed_tokens)
             split = links.split if links is not None else None
             if (len(site.events) > config.timeline_split) != split:
                 return None  # the timeline is split by year now, or no longer
@@ -621,8 +629,7 @@ class Builder:
                         held.pop(rel, None)
                     last.values.pop(f"body:{rel}", None)
                     continue
-                last.values[rel] = last.graphs[rel] = entry.graph
-                last.values[f"body:{rel}"] = entry.body
+                last.take_file(rel, entry)
         dossiers = {rel for rel, _ in edited}
         for rel, entry in updates:
             if entry is None or rel in dossiers or entry.graph == last.graphs.get(rel):
@@ -637,12 +644,8 @@ class Builder:
                 if name not in ("name", "aliases", "path", "slug"):
                     setattr(entity, name, getattr(record, name))
             changed_tokens |= {rel, f"body:{rel}", deps.GRAPH}
-            last.values[rel] = last.graphs[rel] = entry.graph
-            last.values[f"body:{rel}"] = entry.body
-            token, value = deps.entity_value(entity)
-            if last.values.get(token) != value:
-                last.values[token] = value
-                changed_tokens.add(token)
+            last.take_file(rel, entry)
+            last.set_value(*deps.entity_value(entity), changed_tokens)
         owners: dict[str, object] | None = None
         for rel, entry in updates:
             if entry is None:
@@ -676,9 +679,7 @@ class Builder:
         if replan:
             last.values["tags"] = digest(repr(list(site.tags)))
             value = deps.dossier_list_changed(last.values[deps.DOSSIER_LIST], site, rows)
-            if value != last.values[deps.DOSSIER_LIST]:
-                last.values[deps.DOSSIER_LIST] = value
-                changed_tokens.add(deps.DOSSIER_LIST)
+            last.set_value(deps.DOSSIER_LIST, value, changed_tokens)
             before = last.pages
             pages = timer.stage("plan", plan, site, config, before, done)
             reused = {id(p) for p in before}
