@@ -48,9 +48,7 @@ from .pool import (
     FRAGMENT_DEPTH,
     PARALLEL_MIN_PAGES,
     can_fork,
-    folders_made,
     fragment_variables,
-    make_folders,
     prefetch_documents,
     prerender_fragments,
     render_pages,
@@ -327,8 +325,6 @@ class Builder:
         # the watcher's choice: it keeps them in memory, and writing them costs ~35 MB)
         self.lazy_cache = False
         self._documents_aside = False  # this build saves the cache in full (``_build``)
-        self._folders_in: str | None = None  # a first build's staging folder (``_build``)
-        self._folder_maker: int | None = None  # see ``pool.make_folders``
         self._unapplied: set[Path] = set()  # see ``_assemble``
         self._primed = True  # False after a build that read the whole site (see ``prime``)
 
@@ -418,8 +414,6 @@ class Builder:
         if self._documents_aside and can_fork():
             cache.save_documents_aside()
         pages = timer.stage("plan", plan, site, config)
-        if self._folders_in is not None:  # every page is to be made, in that folder
-            self._folder_maker = make_folders(self._folders_in, [p.path for p in pages])
         env = self.environment()
         try:
             templates, packaged = timer.stage(
@@ -851,8 +845,6 @@ class Builder:
             if parallel and len(todo) >= PARALLEL_MIN_PAGES and can_fork():
                 timer.stage("fragments", prerender_fragments, state.env, links, config, self._rows)
         cache.markdown.used = set()
-        folders_made(self._folder_maker)
-        self._folder_maker = None
         try:
             files, staged = timer.stage(
                 "render", render_pages, state.env, todo, cache.markdown, parallel, staging
@@ -971,8 +963,6 @@ class Builder:
         # pages rendered by the pool wait beside output/ (same file system: moved, not
         # copied), so a failed build leaves output/ as it was
         staging = tempfile.mkdtemp(prefix=".dossier-staging-", dir=out.parent)
-        # a first build makes every page, in staging: their folders can be made early
-        self._folders_in = staging if changed is None and is_empty_folder(out) else None
         try:
             rendered, kept = self.render(changed=changed or (), staging=staging)
             timer.timings.update(rendered.timings)
@@ -994,8 +984,6 @@ class Builder:
                     "write", write_site, out, files, keep, prune, kept, staged, gone, trash
                 )
         finally:
-            folders_made(self._folder_maker)
-            self._folders_in = self._folder_maker = None
             shutil.rmtree(staging, ignore_errors=True)
         self._record([*files, *staged], kept)
         del files

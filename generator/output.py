@@ -58,11 +58,8 @@ def stage_file(staging: str, rel: str, data: bytes) -> str:
     ``write_site`` to move into place), so that the bytes need not be held until then.
     Returns the file's name."""
     name = os.path.join(staging, rel)
-    try:  # its folder made already (``pool.make_folders``), or not
-        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    except FileNotFoundError:
-        os.makedirs(os.path.dirname(name), exist_ok=True)
-        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    os.makedirs(os.path.dirname(name), exist_ok=True)
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     with os.fdopen(fd, "wb") as fh:
         os.fchmod(fh.fileno(), 0o644)
         fh.write(data)

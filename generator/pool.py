@@ -9,7 +9,6 @@ does the same work in its own process.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import shutil
@@ -174,42 +173,6 @@ def prefetch_documents(config: Config, docs: DocumentCache, workers: int = 0) ->
                     docs.entries[rel] = entry
                     docs.changes += 1
     return len(todo)
-
-
-def make_folders(root: str, paths: list[str]) -> int | None:
-    """Make the folders that the files ``paths`` go in, under ``root``, in a forked
-    process, while this one goes on (dependencies, fingerprints: one core left idle). Made
-    by the render workers instead, one a page, ten thousand folders took them over a
-    second. Returns the process's id for ``folders_made``; None when not forked (the
-    workers make the folders, as they do any this process has not made yet)."""
-    if len(paths) < PARALLEL_MIN_PAGES or not can_fork():
-        return None
-    folders: set[str] = set()
-    for path in paths:
-        folder = os.path.dirname(path)
-        while folder and folder not in folders:
-            folders.add(folder)
-            folder = os.path.dirname(folder)
-    pid = os.fork()
-    if pid == 0:  # the child: make them, parents first, and leave at once
-        try:
-            for folder in sorted(folders):  # a folder sorts before what is in it
-                with contextlib.suppress(FileExistsError):
-                    os.mkdir(os.path.join(root, folder))
-        finally:
-            os._exit(0)  # also when ``root`` went (a build that failed): nothing to make
-    return pid
-
-
-def folders_made(pid: int | None) -> None:
-    """End ``make_folders``' process: the render workers make what it has not."""
-    if pid is None:
-        return
-    with contextlib.suppress(ChildProcessError):
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        if not done:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
 
 
 def render_pages(
