@@ -324,7 +324,7 @@ class Builder:
         # the cache's big stores written only once many entries changed (``BuildCache.save``;
         # the watcher's choice: it keeps them in memory, and writing them costs ~35 MB)
         self.lazy_cache = False
-        self._documents_aside = False  # this build saves the cache in full (``_build``)
+        self._stores_aside = False  # this build saves the cache in full (``_build``)
         self._unapplied: set[Path] = set()  # see ``_assemble``
         self._primed = True  # False after a build that read the whole site (see ``prime``)
 
@@ -411,7 +411,7 @@ class Builder:
         timer.stage("load", prefetch_documents, config, cache.documents)
         site, problems = load_site(config, timer, cache.documents)
         cache.documents.prune()
-        if self._documents_aside and can_fork():
+        if self._stores_aside and can_fork():
             cache.save_documents_aside()
         pages = timer.stage("plan", plan, site, config)
         env = self.environment()
@@ -857,6 +857,8 @@ class Builder:
             cache.trim_markdown(cache.markdown.used)
         if links is not None:
             cache.fragments_changed(abs(len(links.store) - size))
+        if self._stores_aside and can_fork():
+            cache.save_aside("markdown", "fragments")
 
         export_fp = digest(repr((common, values[deps.GRAPH], sorted(prints))))
         previous = manifest.exports
@@ -949,7 +951,7 @@ class Builder:
         """
         timer = Timer()
         self.cache.collect_aside()  # left by a build that failed
-        self._documents_aside = write_cache and not self.lazy_cache
+        self._stores_aside = write_cache and not self.lazy_cache
         manifest = self.cache.manifest
         stamp, racy = "", []
         if changed is None:

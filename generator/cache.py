@@ -275,7 +275,7 @@ class BuildCache:
         self.fragments_changes = 0  # fragments made (or dropped) since the last write
         self.manifest = Manifest()
         self.manifest_dirty = False
-        self._aside: tuple[int, int] | None = None  # (pid, changes): ``save_documents_aside``
+        self._aside: list[tuple[int, dict[str, int]]] = []  # see ``save_aside``
         self.load()
 
     @property
@@ -346,36 +346,63 @@ class BuildCache:
         manifest = self._read("manifest")
         self.manifest = manifest if isinstance(manifest, Manifest) else Manifest()
 
-    def save_documents_aside(self) -> None:
-        """Write the parsed-files store in a forked process, while this one goes on with
-        the build: in a full build the store is complete once the site is read, and what
-        follows first (planning, dependencies, fingerprints) keeps one core only. ``save``
-        waits for it. Only where forking is safe (the caller knows)."""
-        docs = self._documents
-        if self.folder is None or docs is None or not docs.changes or self._aside is not None:
+    def _held(self, name: str) -> tuple[object, int] | None:
+        """A big store as written (documents, markdown, fragments), and its changes since
+        it last was; None when not loaded."""
+        if name == "documents" and self._documents is not None:
+            return self._documents.entries, self._documents.changes
+        if name == "markdown" and self._markdown is not None:
+            return dict(self._markdown), self._markdown.changes
+        if name == "fragments" and self._fragments is not None:
+            return self._fragments, self.fragments_changes
+        return None
+
+    def _saved(self, name: str, changes: int) -> None:
+        """``changes`` of a store are written."""
+        if name == "documents" and self._documents is not None:
+            self._documents.changes = max(0, self._documents.changes - changes)
+        elif name == "markdown" and self._markdown is not None:
+            self._markdown.changes = max(0, self._markdown.changes - changes)
+        elif name == "fragments":
+            self.fragments_changes = max(0, self.fragments_changes - changes)
+
+    def save_aside(self, *names: str) -> None:
+        """Write big stores in a forked process, while this one goes on with the build: in
+        a full build the parsed files are complete once the site is read, and what follows
+        first (planning, dependencies, fingerprints) keeps one core only; the Markdown and
+        fragments once the pages are rendered, and the exports and the write that follow
+        keep one core only too. ``save`` waits for it. Only where forking is safe (the
+        caller knows)."""
+        held = {name: self._held(name) for name in names}
+        todo = {name: h for name, h in held.items() if h is not None and h[1]}
+        if self.folder is None or not todo:
             return
         pid = os.fork()
         if pid == 0:  # the child: write, and leave at once (no clean-up of the parent's)
             code = 1
             try:
-                self._write("documents", docs.entries)
+                for name, (value, _) in todo.items():
+                    self._write(name, value)
                 code = 0
             finally:
                 os._exit(code)
-        self._aside = (pid, docs.changes)
+        self._aside.append((pid, {name: changes for name, (_, changes) in todo.items()}))
+
+    def save_documents_aside(self) -> None:
+        """The parsed files, written aside (``save_aside``)."""
+        self.save_aside("documents")
 
     def collect_aside(self) -> None:
-        """Wait for the store written aside (if any); once written, its changes are saved."""
-        if self._aside is None:
-            return
-        pid, changes = self._aside
-        self._aside = None
-        try:
-            _, status = os.waitpid(pid, 0)
-        except ChildProcessError:
-            return
-        if os.waitstatus_to_exitcode(status) == 0 and self._documents is not None:
-            self._documents.changes = max(0, self._documents.changes - changes)
+        """Wait for the stores written aside (if any); once written, their changes are saved."""
+        aside, self._aside = self._aside, []
+        for pid, written in aside:
+            try:
+                _, status = os.waitpid(pid, 0)
+            except ChildProcessError:
+                continue
+            if os.waitstatus_to_exitcode(status) == 0:
+                for name, changes in written.items():
+                    self._saved(name, changes)
 
     def save(self, lazy: bool = False) -> None:
         """Write what changed; a cache that cannot be written only costs speed.

@@ -522,7 +522,7 @@ def test_a_full_build_writes_the_parsed_files_aside(site: Path, monkeypatch: pyt
 
     def spy(self) -> None:
         real_aside(self)
-        forked.append(self._aside)
+        forked.append(list(self._aside))
 
     monkeypatch.setattr(BuildCache, "save_documents_aside", spy)
     config = load_config(site)
@@ -533,11 +533,11 @@ def test_a_full_build_writes_the_parsed_files_aside(site: Path, monkeypatch: pyt
         forked.clear()
         builder = Builder(load_config(site))
         builder.build(search=False)
-        assert builder.cache._aside is None  # waited for
+        assert builder.cache._aside == []  # waited for
         return builder
 
     first = fresh_full_build()
-    assert forked and forked[0] is not None and first.cache.documents.parsed > 5
+    assert forked and forked[0] and first.cache.documents.parsed > 5
     assert fresh_full_build().cache.documents.parsed == 0  # all read from the store
 
     parent = os.getpid()
@@ -551,9 +551,76 @@ def test_a_full_build_writes_the_parsed_files_aside(site: Path, monkeypatch: pyt
     monkeypatch.setattr(BuildCache, "_write", failing)
     stored.unlink()
     third = fresh_full_build()
-    assert forked and forked[0] is not None and third.cache.documents.parsed > 5
+    assert forked and forked[0] and third.cache.documents.parsed > 5
     assert stored.exists()
     assert fresh_full_build().cache.documents.parsed == 0
+
+
+def test_a_full_build_writes_the_markdown_and_fragments_aside(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Once the pages are rendered, a full build writes the Markdown and fragments stores
+    from a forked process while it makes the exports and writes the site: both on disk as
+    the build holds them, and a fresh process converts no Markdown. When writing them
+    there fails, the build's own save writes them."""
+    import os
+
+    import markdown
+
+    from generator import build as build_module
+    from generator.cache import BuildCache
+
+    monkeypatch.setattr(build_module, "can_fork", lambda: True)
+    aside: list[tuple[str, ...]] = []
+    real_aside = BuildCache.save_aside
+
+    def spy(self, *names: str) -> None:
+        before = len(self._aside)
+        real_aside(self, *names)
+        if len(self._aside) > before:
+            aside.append(names)
+
+    monkeypatch.setattr(BuildCache, "save_aside", spy)
+    converted: list[str] = []
+    real_convert = markdown.Markdown.convert
+    monkeypatch.setattr(
+        markdown.Markdown,
+        "convert",
+        lambda md, text: converted.append(text) or real_convert(md, text),
+    )
+    config = load_config(site)
+
+    def fresh_full_build() -> Builder:
+        shutil.rmtree(config.output, ignore_errors=True)
+        aside.clear(), converted.clear()
+        builder = Builder(load_config(site))
+        builder.build(search=False)
+        assert builder.cache._aside == []  # waited for
+        on_disk = BuildCache(config.cache)
+        assert on_disk._read("markdown") == dict(builder.cache.markdown)
+        assert on_disk._read("fragments") == builder.cache._fragments
+        return builder
+
+    fresh_full_build()
+    assert ("markdown", "fragments") in aside and converted
+    fresh_full_build()
+    assert converted == []  # all read from the store written aside
+
+    parent = os.getpid()
+    real_write = BuildCache._write
+
+    def failing(self, name: str, value) -> None:
+        if name in ("markdown", "fragments") and os.getpid() != parent:
+            raise OSError("no space left on device")
+        real_write(self, name, value)
+
+    monkeypatch.setattr(BuildCache, "_write", failing)
+    for name in ("markdown", "fragments"):
+        (config.cache / f"{name}.pickle").unlink()
+    fresh_full_build()
+    assert ("markdown", "fragments") in aside and converted
+    fresh_full_build()
+    assert converted == []
 
 
 def test_a_lazy_save_leaves_out_big_stores_with_few_changes(
