@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -245,5 +246,19 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def run() -> None:
+    """The ``dossier`` command: ``main``, then out at once. Python's own way out frees every
+    object one by one, 0.15 s after a build at 10,000 dossiers had done its work; by then
+    there is nothing else to clean up (the build ends its pools, its forked writers and
+    its temporary folders itself). An error raised goes out the usual way."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe: nothing more to say
+        pass
+    os._exit(code or 0)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
