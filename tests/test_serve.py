@@ -40,6 +40,9 @@ def server(tmp_path: Path):
         stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONPATH": str(REPO)},
+        # Ctrl-C as at a terminal, also when the tests run as a shell's background job
+        # (which starts with SIGINT ignored, and so would the server)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:  # the port is bound before the first build ends
