@@ -97,6 +97,21 @@ class TimeParts:
     text: str
 
 
+try:  # markupsafe's own C escaping, as ``escape`` does it, without a ``Markup`` made of it
+    from markupsafe._speedups import _escape_inner as _escape_str
+except ImportError:  # no C speedups, or a markupsafe that keeps them elsewhere
+
+    def _escape_str(text: str) -> str:
+        return str(escape(text))
+
+
+def _esc(value) -> str:
+    """``escape(value)``, as a plain string: the macros made in Python (``PackagedMacros``)
+    escape about twenty values an event, and making a ``Markup`` of each cost them more
+    than the escaping (a test compares the two)."""
+    return _escape_str(value) if type(value) is str else str(escape(value))
+
+
 def time_parts(value: When) -> TimeParts:
     precision, kind = value.precision, value.kind
     classes = f"when when-{precision}"
@@ -222,22 +237,22 @@ class PackagedMacros(Macros):
     def event_open(self, e) -> Safe:
         v = event_parts(self._page, self._links, e)
         out = [
-            f'<li class="event" id="{escape(e.id)}" data-actors="{escape(v.actor_slugs)}" '
-            f'data-locations="{escape(v.location_slugs)}" data-tags="{escape(v.tags)}" '
-            f'data-start="{escape(v.start)}" data-end="{escape(v.end)}">\n'
+            f'<li class="event" id="{_esc(e.id)}" data-actors="{_esc(v.actor_slugs)}" '
+            f'data-locations="{_esc(v.location_slugs)}" data-tags="{_esc(v.tags)}" '
+            f'data-start="{_esc(v.start)}" data-end="{_esc(v.end)}">\n'
             f'  <p class="event-date">{_when_html(e.date)} <a class="permalink" '
-            f'href="{escape(v.permalink)}" aria-label="Permalink to this event">#</a></p>\n'
-            f'  <p class="event-text">{escape(e.text)}</p>\n'
+            f'href="{_esc(v.permalink)}" aria-label="Permalink to this event">#</a></p>\n'
+            f'  <p class="event-text">{_esc(e.text)}</p>\n'
         ]
         if e.sentence and e.sentence != e.text:
             out.append(
-                f'<blockquote class="event-sentence"><p>“{escape(e.sentence)}”</p></blockquote>'
+                f'<blockquote class="event-sentence"><p>“{_esc(e.sentence)}”</p></blockquote>'
             )
         if v.actors or v.locations:
             out.append('  <p class="event-meta">\n')
             for names, kind, label in ((v.actors, "who", "Who"), (v.locations, "where", "Where")):
                 if names:
-                    linked = ", ".join(f'<a href="{escape(h)}">{escape(n)}</a>' for n, h in names)
+                    linked = ", ".join(f'<a href="{_esc(h)}">{_esc(n)}</a>' for n, h in names)
                     out.append(
                         f'<span class="{kind}"><span class="label">{label}:</span> {linked}</span>'
                     )
@@ -247,15 +262,15 @@ class PackagedMacros(Macros):
     def event_source(self, e) -> Safe:
         out = ['<p class="event-source">\n']
         if e.dossier:
-            href = escape(relative(self._page, self._links.dossier(e.dossier)))
-            anchor = f"#p{escape(e.paragraph)}" if e.paragraph else ""
-            title = escape(self._links.site.dossier_by_slug[e.dossier].title)
+            href = _esc(relative(self._page, self._links.dossier(e.dossier)))
+            anchor = f"#p{_esc(e.paragraph)}" if e.paragraph else ""
+            title = _esc(self._links.site.dossier_by_slug[e.dossier].title)
             out.append(f'Source: <a href="{href}{anchor}">{title}</a>{_expression(e)}')
         else:
             sources = [
-                f'<a href="{escape(s)}" rel="nofollow noopener noreferrer">{escape(s)}</a>'
+                f'<a href="{_esc(s)}" rel="nofollow noopener noreferrer">{_esc(s)}</a>'
                 if s.startswith("http://") or s.startswith("https://")
-                else escape(s)
+                else _esc(s)
                 for s in e.sources
             ]
             out.append("Sources: " + "; ".join(sources))
@@ -263,20 +278,20 @@ class PackagedMacros(Macros):
         return Safe("".join(out))
 
     def dossier_item(self, d, dated: bool = True) -> Safe:
-        href = escape(relative(self._page, routes.dossier(d.slug)))
+        href = _esc(relative(self._page, routes.dossier(d.slug)))
         date = ""
         if dated and d.published:
-            date = f' <span class="muted">{escape(d.published.display())}</span>'
-        return Safe(f'<li><a href="{href}">{escape(d.title)}</a>{date}</li>')
+            date = f' <span class="muted">{_esc(d.published.display())}</span>'
+        return Safe(f'<li><a href="{href}">{_esc(d.title)}</a>{date}</li>')
 
     def dossier_row(self, d) -> Safe:
-        href = escape(relative(self._page, routes.dossier(d.slug)))
+        href = _esc(relative(self._page, routes.dossier(d.slug)))
         when = d.published.display() if d.published else "publication date unknown"
-        publisher = f" · {escape(d.source.publisher)}" if d.source.publisher else ""
+        publisher = f" · {_esc(d.source.publisher)}" if d.source.publisher else ""
         count = len(d.events)
-        summary = f"<p>{escape(d.summary)}</p>" if d.summary else ""
+        summary = f"<p>{_esc(d.summary)}</p>" if d.summary else ""
         return Safe(
-            f'<li><a href="{href}">{escape(d.title)}</a>\n<span class="muted">{escape(when)}'
+            f'<li><a href="{href}">{_esc(d.title)}</a>\n<span class="muted">{_esc(when)}'
             f"{publisher} · {count} event{'' if count == 1 else 's'}</span>\n{summary}</li>\n"
         )
 
@@ -284,7 +299,7 @@ class PackagedMacros(Macros):
         if not e.paragraph:
             return Safe("</li>")
         return Safe(
-            f'<p class="event-source"><a href="#p{escape(e.paragraph)}">In the article</a>'
+            f'<p class="event-source"><a href="#p{_esc(e.paragraph)}">In the article</a>'
             f"{_expression(e)}</p>\n</li>"
         )
 
@@ -294,15 +309,15 @@ def _when_html(value: When | None) -> str:
     if not value:
         return '<span class="when when-unknown">date unknown</span>'
     t = time_parts(value)
-    title = f' title="{escape(t.title)}"' if t.title else ""
+    title = f' title="{_esc(t.title)}"' if t.title else ""
     return (
-        f'<time class="{escape(t.classes)}" datetime="{escape(t.datetime)}"{title}>'
-        f"{escape(t.text)}</time>"
+        f'<time class="{_esc(t.classes)}" datetime="{_esc(t.datetime)}"{title}>'
+        f"{_esc(t.text)}</time>"
     )
 
 
 def _expression(e) -> str:
-    return f' <span class="expression">(“{escape(e.expression)}”)</span>' if e.expression else ""
+    return f' <span class="expression">(“{_esc(e.expression)}”)</span>' if e.expression else ""
 
 
 def macros_module(env: jinja2.Environment, links, depth: int, variables) -> Macros:

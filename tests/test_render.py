@@ -5,8 +5,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import jinja2
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup as Safe
 
 from generator import routes
 from generator.dates import month_name
@@ -95,6 +97,31 @@ def test_strip_of_a_real_spread_of_months():
 
 
 ODD = ["a & b", "<script>x</script>", "\"quoted\" 'single'", "“curly” — ünïcode", ""]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "plain",
+        "<script>alert('x')</script>",
+        "a \"quoted\" & 'single'",
+        "é “curly” ü 😀",
+        "&amp; already",
+        7,
+        0,
+        None,
+        Safe("<b>safe</b>"),
+        Safe("a & b"),
+    ],
+)
+def test_plain_escaping_matches_markupsafe(value):
+    """The macros made in Python escape to plain strings: as ``markupsafe.escape`` does."""
+    from markupsafe import escape
+
+    from generator.render import _esc
+
+    assert _esc(value) == str(escape(value)) and type(_esc(value)) is str
 
 
 def test_macros_made_in_python_match_the_packaged_macros(tmp_path):
