@@ -61,4 +61,7 @@ def empty_trash() -> None:
         shutil.rmtree(trash, ignore_errors=True)
     _TRASH.clear()
     os.sync()  # the freed inodes' table blocks written out: skipped for a minute, not five
-    _EMPTIED.touch()
+    try:
+        _EMPTIED.touch()
+    except OSError:  # another user's marker: the next benchmark does not wait
+        pass

@@ -63,7 +63,7 @@ LEAN_FILES = HERE / "hugo-lean"  # laid over HUGO_FILES for the "hugo-lean" buil
 TOOLS = ("dossier", "hugo", "hugo-lean")
 sys.path.insert(0, str(HERE))
 
-from aside import set_aside  # noqa: E402
+from aside import set_aside, wait_for_quiet  # noqa: E402
 from make_site import make_site  # noqa: E402
 
 YEAR = re.compile(r"^\s+date: '?(\d{4})", re.M)
@@ -185,6 +185,7 @@ def bench(n: int, runs: int, work: Path) -> dict:
     projects = {"hugo": work / f"hugo-{n}", "hugo-lean": work / f"hugo-lean-{n}"}
     if not (site / "content" / "dossiers" / f"report-{n - 1:05d}.md").exists():
         make_site(site, n)
+    wait_for_quiet()  # here, not in the conversion timed next (``convert`` sets aside)
     started = time.perf_counter()
     held = convert(site, projects["hugo"])
     converted = time.perf_counter() - started

@@ -347,12 +347,12 @@ class BuildCache:
         self.manifest = manifest if isinstance(manifest, Manifest) else Manifest()
 
     def _held(self, name: str) -> tuple[object, int] | None:
-        """A big store as written (documents, markdown, fragments), and its changes since
-        it last was; None when not loaded."""
+        """A big store (documents, markdown, fragments), and its changes since it was last
+        written; None when not loaded."""
         if name == "documents" and self._documents is not None:
             return self._documents.entries, self._documents.changes
         if name == "markdown" and self._markdown is not None:
-            return dict(self._markdown), self._markdown.changes
+            return self._markdown, self._markdown.changes  # written as a plain dict
         if name == "fragments" and self._fragments is not None:
             return self._fragments, self.fragments_changes
         return None
@@ -382,7 +382,7 @@ class BuildCache:
             code = 1
             try:
                 for name, (value, _) in todo.items():
-                    self._write(name, value)
+                    self._write(name, dict(value) if type(value) is not dict else value)
                 code = 0
             finally:
                 os._exit(code)

@@ -248,15 +248,20 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:
     """The ``dossier`` command: ``main``, then out at once. Python's own way out frees every
-    object one by one, 0.15 s after a build at 10,000 dossiers had done its work; by then
-    there is nothing else to clean up (the build ends its pools, its forked writers and
-    its temporary folders itself). An error raised goes out the usual way."""
+    object one by one, 0.15 s after a build at 10,000 dossiers had done its work, and there
+    is nothing left to clean up by then: the build ends its pools and removes its temporary
+    folders itself (a cache store still being written by a forked process when a build
+    fails or is stopped is finished, or left unwritten, by that process; either way it is
+    whole). An error raised goes out the usual way; output that cannot be written exits
+    120, as Python's own way out does."""
     code = main()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:  # a closed pipe: nothing more to say
-        pass
+    for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with it closed
+            continue
+        try:
+            stream.flush()
+        except OSError:  # a reader gone, a full disk
+            code = 120
     os._exit(code or 0)
 
 

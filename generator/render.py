@@ -97,12 +97,14 @@ class TimeParts:
     text: str
 
 
+def _escape_plain(text: str) -> str:
+    return str(escape(text))
+
+
 try:  # markupsafe's own C escaping, as ``escape`` does it, without a ``Markup`` made of it
     from markupsafe._speedups import _escape_inner as _escape_str
 except ImportError:  # no C speedups, or a markupsafe that keeps them elsewhere
-
-    def _escape_str(text: str) -> str:
-        return str(escape(text))
+    _escape_str = _escape_plain
 
 
 def _esc(value) -> str:

@@ -96,3 +96,33 @@ def test_check_suggests_similar_names_without_merging(site_root):
     assert built.returncode == 0
     assert (site_root / "output/actors/kirill-dmitriev/index.html").exists()
     assert (site_root / "output/actors/kirill-dmitriyev/index.html").exists()  # not merged
+
+
+def test_the_command_says_when_its_output_cannot_be_written(site_root):
+    """The command leaves without Python's own clean-up (``cli.run``), yet as that would:
+    output it cannot write (a full disk) exits 120; started with no output at all, it
+    still does its work and exits 0."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    command = [sys.executable, "-m", "generator", "check", "--root", str(site_root)]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered output
+    with open("/dev/full", "w") as full:  # the report of what was built: held until the end
+        result = subprocess.run(
+            [*command[:3], "build", "--root", str(site_root), "--no-search", "--no-ingest"],
+            stdout=full,
+            stderr=subprocess.DEVNULL,
+            cwd=REPO,
+            env=env,
+        )
+    assert result.returncode == 120
+    closed = ["sh", "-c", 'exec "$@" >&- 2>&-', "sh", *command]  # stdout and stderr closed
+    assert subprocess.run(closed, cwd=REPO, env=env).returncode == 0
+    build = [*command[:3], "build", "--root", str(site_root), "--no-search", "--no-ingest"]
+    assert (
+        subprocess.run(["sh", "-c", 'exec "$@" >&- 2>&-', "sh", *build], cwd=REPO).returncode == 0
+    )
+    assert (site_root / "output" / "index.html").is_file()

@@ -589,10 +589,23 @@ def test_a_full_build_writes_the_markdown_and_fragments_aside(
         lambda md, text: converted.append(text) or real_convert(md, text),
     )
     config = load_config(site)
+    parent = os.getpid()
+    real_write = BuildCache._write
+    failing: set[str] = set()  # stores a forked writer fails to write
+    by_parent: list[str] = []
+
+    def write(self, name: str, value) -> None:
+        if os.getpid() == parent:
+            by_parent.append(name)
+        elif name in failing:
+            raise OSError("no space left on device")
+        real_write(self, name, value)
+
+    monkeypatch.setattr(BuildCache, "_write", write)
 
     def fresh_full_build() -> Builder:
         shutil.rmtree(config.output, ignore_errors=True)
-        aside.clear(), converted.clear()
+        aside.clear(), converted.clear(), by_parent.clear()
         builder = Builder(load_config(site))
         builder.build(search=False)
         assert builder.cache._aside == []  # waited for
@@ -603,22 +616,16 @@ def test_a_full_build_writes_the_markdown_and_fragments_aside(
 
     fresh_full_build()
     assert ("markdown", "fragments") in aside and converted
+    assert "markdown" not in by_parent and "fragments" not in by_parent  # written once
     fresh_full_build()
     assert converted == []  # all read from the store written aside
 
-    parent = os.getpid()
-    real_write = BuildCache._write
-
-    def failing(self, name: str, value) -> None:
-        if name in ("markdown", "fragments") and os.getpid() != parent:
-            raise OSError("no space left on device")
-        real_write(self, name, value)
-
-    monkeypatch.setattr(BuildCache, "_write", failing)
+    failing.update(("markdown", "fragments"))
     for name in ("markdown", "fragments"):
         (config.cache / f"{name}.pickle").unlink()
     fresh_full_build()
     assert ("markdown", "fragments") in aside and converted
+    assert "markdown" in by_parent and "fragments" in by_parent
     fresh_full_build()
     assert converted == []
 

@@ -33,17 +33,21 @@ def server(tmp_path: Path):
     shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("output", ".dossier-cache"))
     port = free_port()
     log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--root", str(root), "--port", str(port)]
-        + ["--no-ingest"],
-        cwd=REPO,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        # Ctrl-C as at a terminal, also when the tests run as a shell's background job
-        # (which starts with SIGINT ignored, and so would the server)
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
+    # the server takes Ctrl-C as at a terminal, also when the tests run as a shell's
+    # background job: that starts with SIGINT ignored, which a started program inherits
+    # (a handler it does not: the server starts with the default)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--root", str(root), "--port", str(port)]
+            + ["--no-ingest"],
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:  # the port is bound before the first build ends
         try:
