@@ -412,7 +412,7 @@ class Builder:
         site, problems = load_site(config, timer, cache.documents)
         cache.documents.prune()
         if self._stores_aside and can_fork():
-            cache.save_documents_aside()
+            cache.save_aside("documents")
         pages = timer.stage("plan", plan, site, config)
         env = self.environment()
         try:

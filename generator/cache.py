@@ -261,6 +261,14 @@ class Manifest:
     warnings: list[Problem] = field(default_factory=list)  # the last build's warnings
 
 
+_STORES = ("documents", "markdown", "fragments")  # the big ones, each in its own file
+
+
+def _plain(store: dict) -> dict:
+    """A store as written: a plain dict (the Markdown store is a ``MarkdownCache``)."""
+    return store if type(store) is dict else dict(store)
+
+
 class BuildCache:
     """All of the above, loaded from and saved to one folder (``None``: memory only).
 
@@ -346,7 +354,7 @@ class BuildCache:
         manifest = self._read("manifest")
         self.manifest = manifest if isinstance(manifest, Manifest) else Manifest()
 
-    def _held(self, name: str) -> tuple[object, int] | None:
+    def _held(self, name: str) -> tuple[dict, int] | None:
         """A big store (documents, markdown, fragments), and its changes since it was last
         written; None when not loaded."""
         if name == "documents" and self._documents is not None:
@@ -382,15 +390,11 @@ class BuildCache:
             code = 1
             try:
                 for name, (value, _) in todo.items():
-                    self._write(name, dict(value) if type(value) is not dict else value)
+                    self._write(name, _plain(value))
                 code = 0
             finally:
                 os._exit(code)
         self._aside.append((pid, {name: changes for name, (_, changes) in todo.items()}))
-
-    def save_documents_aside(self) -> None:
-        """The parsed files, written aside (``save_aside``)."""
-        self.save_aside("documents")
 
     def collect_aside(self) -> None:
         """Wait for the stores written aside (if any); once written, their changes are saved."""
@@ -422,18 +426,11 @@ class BuildCache:
             return changes >= max(LAZY_MIN, size // LAZY_SHARE)
 
         try:
-            docs = self._documents
-            if docs is not None and worth("documents", docs.changes, len(docs.entries)):
-                self._write("documents", docs.entries)
-                docs.changes = 0
-            md = self._markdown
-            if md is not None and worth("markdown", md.changes, len(md)):
-                self._write("markdown", dict(md))
-                md.changes = 0
-            store = self._fragments
-            if store is not None and worth("fragments", self.fragments_changes, len(store)):
-                self._write("fragments", store)
-                self.fragments_changes = 0
+            for name in _STORES:
+                held = self._held(name)
+                if held is not None and worth(name, held[1], len(held[0])):
+                    self._write(name, _plain(held[0]))
+                    self._saved(name, held[1])
             if self.manifest_dirty:
                 self._write("manifest", self.manifest)
                 self.manifest_dirty = False

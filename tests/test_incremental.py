@@ -518,13 +518,14 @@ def test_a_full_build_writes_the_parsed_files_aside(site: Path, monkeypatch: pyt
 
     monkeypatch.setattr(build_module, "can_fork", lambda: True)
     forked: list = []
-    real_aside = BuildCache.save_documents_aside
+    real_aside = BuildCache.save_aside
 
-    def spy(self) -> None:
-        real_aside(self)
-        forked.append(list(self._aside))
+    def spy(self, *names: str) -> None:
+        real_aside(self, *names)
+        if names == ("documents",):
+            forked.append(list(self._aside))
 
-    monkeypatch.setattr(BuildCache, "save_documents_aside", spy)
+    monkeypatch.setattr(BuildCache, "save_aside", spy)
     config = load_config(site)
     stored = config.cache / "documents.pickle"
 
