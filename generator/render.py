@@ -264,7 +264,7 @@ class PackagedMacros(Macros):
     def event_source(self, e) -> Safe:
         out = ['<p class="event-source">\n']
         if e.dossier:
-            href = _esc(relative(self._page, self._links.dossier(e.dossier)))
+            href = self._dossier_href(e.dossier)
             anchor = f"#p{_esc(e.paragraph)}" if e.paragraph else ""
             title = _esc(self._links.site.dossier_by_slug[e.dossier].title)
             out.append(f'Source: <a href="{href}{anchor}">{title}</a>{_expression(e)}')
@@ -279,15 +279,18 @@ class PackagedMacros(Macros):
         out.append("  </p>\n</li>")
         return Safe("".join(out))
 
+    def _dossier_href(self, slug: str) -> str:
+        return _esc(relative(self._page, routes.dossier(slug)))
+
     def dossier_item(self, d, dated: bool = True) -> Safe:
-        href = _esc(relative(self._page, routes.dossier(d.slug)))
+        href = self._dossier_href(d.slug)
         date = ""
         if dated and d.published:
             date = f' <span class="muted">{_esc(d.published.display())}</span>'
         return Safe(f'<li><a href="{href}">{_esc(d.title)}</a>{date}</li>')
 
     def dossier_row(self, d) -> Safe:
-        href = _esc(relative(self._page, routes.dossier(d.slug)))
+        href = self._dossier_href(d.slug)
         when = d.published.display() if d.published else "publication date unknown"
         publisher = f" · {_esc(d.source.publisher)}" if d.source.publisher else ""
         count = len(d.events)
