@@ -43,11 +43,13 @@ from .output import (
     move_in,
     write_site,
 )
-from .pages import Links, Page, links_of, plan, tag_page
+from .pages import Links, Page, dossier_bodies, links_of, plan, tag_page
 from .pool import (
     FRAGMENT_DEPTH,
     PARALLEL_MIN_PAGES,
+    Ahead,
     can_fork,
+    convert_ahead,
     fragment_variables,
     prefetch_documents,
     prerender_fragments,
@@ -327,6 +329,7 @@ class Builder:
         self._stores_aside = False  # this build saves the cache in full (``_build``)
         self._unapplied: set[Path] = set()  # see ``_assemble``
         self._primed = True  # False after a build that read the whole site (see ``prime``)
+        self._ahead: Ahead | None = None  # Markdown converted ahead (``convert_ahead``)
 
     @property
     def markup(self) -> Markup:
@@ -413,6 +416,9 @@ class Builder:
         cache.documents.prune()
         if self._stores_aside and can_fork():
             cache.save_aside("documents")
+        if len(site.dossiers) >= PARALLEL_MIN_PAGES and cache.no_markdown():
+            # planning keeps one core only: the other converts the dossiers' Markdown
+            self._ahead = convert_ahead(self.markup, lambda: dossier_bodies(site, config))
         pages = timer.stage("plan", plan, site, config)
         env = self.environment()
         try:
@@ -844,6 +850,9 @@ class Builder:
             links.store = store
             if parallel and len(todo) >= PARALLEL_MIN_PAGES and can_fork():
                 timer.stage("fragments", prerender_fragments, state.env, links, config, self._rows)
+        if self._ahead is not None:
+            ahead, self._ahead = self._ahead, None
+            timer.stage("ahead", ahead.collect, cache.markdown)
         cache.markdown.used = set()
         try:
             files, staged = timer.stage(
@@ -987,6 +996,9 @@ class Builder:
                 )
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+            if self._ahead is not None:  # the build failed before rendering
+                self._ahead.cancel()
+                self._ahead = None
         self._record([*files, *staged], kept)
         del files
         rendered.files.release()  # type: ignore[attr-defined]

@@ -308,6 +308,12 @@ class BuildCache:
     def markdown(self, value: MarkdownCache) -> None:
         self._markdown = value
 
+    def no_markdown(self) -> bool:
+        """No rendered Markdown is known: none held, and none on disk (a first build)."""
+        if self._markdown is not None:
+            return not self._markdown
+        return self.folder is None or not self._file("markdown").exists()
+
     def fragments(self, macros: str) -> dict:
         """Rendered event fragments by what they show (``render.fragment_key``), for the
         ``_macros.html`` whose digest is ``macros``: another macro file, another store."""

@@ -7,6 +7,7 @@ it reads (``deps``), so a rebuild can tell which pages an edit touches.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter
@@ -334,3 +335,14 @@ def name_links(
                 own = named[(kind, name)] = [(form, href) for form in forms if len(form) > 2]
             pairs.extend(own)
     return pairs
+
+
+def dossier_bodies(site: Site, config: Config) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """Each dossier page's body and its name links, relative to that page: what the stock
+    ``dossier.html`` converts with ``markdown_linked`` (to convert them ahead of it:
+    ``pool.convert_ahead``)."""
+    links = Links(site, len(site.events) > config.timeline_split)
+    named: dict = {}
+    for dossier in site.dossiers:
+        pairs = name_links(site, links, dossier, named)
+        yield dossier.body or "", routes.relative_pairs(routes.dossier(dossier.slug), pairs)

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import select
 import shutil
 import signal
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from . import routes
@@ -21,6 +24,7 @@ from .cache import DocumentCache, Entry, stat_key
 from .config import Config
 from .content import content_files, read_file, relative_paths
 from .exports import Rows
+from .markup import Markup
 from .output import hold_file, stage_file
 from .pages import Links, Page, links_of
 from .render import event_fragment, fragment_key, render_page
@@ -214,3 +218,68 @@ def render_pages(
         data = render_page(env, page.template, page.path, page.context)
         hold_file(page.path, data, files, staged, staging)
     return files, staged
+
+
+class Ahead:
+    """A forked process converting Markdown ahead of the pages that show it (see
+    ``convert_ahead``); ``collect`` takes what it made, ``cancel`` ends it."""
+
+    def __init__(self, pid: int, stop: int, results: int):
+        self.pid, self._stop, self._results = pid, stop, results
+
+    def collect(self, markdown) -> int:
+        """Stop the process and put what it converted into ``markdown`` (a
+        ``MarkdownCache``); how many entries. Nothing when it failed: it was only ahead."""
+        os.write(self._stop, b".")
+        os.close(self._stop)
+        with os.fdopen(self._results, "rb") as f:
+            data = f.read()
+        _, status = os.waitpid(self.pid, 0)
+        if status != 0 or not data:
+            return 0
+        made = pickle.loads(data)
+        for key, packed in made.items():
+            if key not in markdown:
+                markdown.put(key, packed)
+        return len(made)
+
+    def cancel(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+        os.close(self._stop)
+        os.close(self._results)
+
+
+def convert_ahead(markup: Markup, jobs: Callable[[], Iterable[tuple[str, list]]]) -> Ahead | None:
+    """Convert the Markdown of ``jobs()`` (text, name links; blocks numbered) in a forked
+    process, until ``collect`` stops it: after the site is read, planning it keeps one
+    core only, and the pages' Markdown is most of what rendering them costs. The results
+    are entries of the Markdown cache (``markup.cache``), which the render workers find
+    there as they would find them from an earlier build. None where forking is unsafe."""
+    if not can_fork() or not hasattr(markup.cache, "added"):
+        return None
+    stop_r, stop_w = os.pipe()
+    results_r, results_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: convert until told to stop, send what it made, leave at once
+        code = 1
+        try:
+            _worker_signals()
+            os.close(stop_w)
+            os.close(results_r)
+            markup.cache.added = {}
+            for n, (text, links) in enumerate(jobs()):
+                if n % 4 == 0 and select.select([stop_r], [], [], 0)[0]:
+                    break
+                markup.convert(text, links, number_blocks=True)
+            with os.fdopen(results_w, "wb") as f:
+                f.write(pickle.dumps(markup.cache.added, pickle.HIGHEST_PROTOCOL))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(stop_r)
+    os.close(results_w)
+    return Ahead(pid, stop_w, results_r)

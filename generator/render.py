@@ -565,8 +565,7 @@ def make_environment(template_dirs: list[Path], markup: Markup) -> jinja2.Enviro
     @jinja2.pass_context
     def linked(ctx, text: str, pairs: list[tuple[str, str]]) -> Safe:
         """An article body: first mentions of known names linked, blocks numbered."""
-        page = ctx["page_path"]
-        links = [(form, relative(page, target)) for form, target in pairs]
+        links = routes.relative_pairs(ctx["page_path"], pairs)
         return Safe(markup.convert(text or "", links, number_blocks=True))
 
     env.filters["markdown_linked"] = linked

@@ -70,6 +70,12 @@ def relative(from_page: str, target: str) -> str:
     return prefix(from_page) + target
 
 
+def relative_pairs(from_page: str, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(name, target) pairs with each target made relative to ``from_page``."""
+    up = prefix(from_page)
+    return [(name, target if target.startswith("#") else up + target) for name, target in pairs]
+
+
 def pretty(path: str) -> str:
     """Public URL path for a page (``actors/x/``), for sitemaps and feeds with a base URL."""
     return path[: -len(INDEX)] if path.endswith(INDEX) else path
