@@ -45,6 +45,7 @@ from .output import (
 )
 from .pages import Links, Page, dossier_bodies, links_of, plan, tag_page
 from .pool import (
+    AHEAD_MIN_DOSSIERS,
     FRAGMENT_DEPTH,
     PARALLEL_MIN_PAGES,
     Ahead,
@@ -381,15 +382,24 @@ class Builder:
                 raise
             if updates is not None:
                 state = self._patch(last, updates, timer)
-        if state is None:
-            # ``last`` untouched (no patch begun): kept should the content be broken
-            kept = last if updates is None and changed else None
-            state = self._assemble(timer, kept, changed)
-            self._primed = False
-        return self._render(state, timer, trust_output, parallel, staging)
+        try:
+            if state is None:
+                # ``last`` untouched (no patch begun): kept should the content be broken
+                kept = last if updates is None and changed else None
+                state = self._assemble(timer, kept, changed, ahead=parallel)
+                self._primed = False
+            return self._render(state, timer, trust_output, parallel, staging)
+        finally:
+            if self._ahead is not None:  # not collected: the build failed before rendering
+                self._ahead.cancel()
+                self._ahead = None
 
     def _assemble(
-        self, timer: Timer, kept: _State | None = None, changed: Collection[Path] = ()
+        self,
+        timer: Timer,
+        kept: _State | None = None,
+        changed: Collection[Path] = (),
+        ahead: bool = False,
     ) -> _State:
         """Read and assemble the whole site. ``kept``: the last good state, untouched, and
         ``changed`` the inputs changed since: when the content turns out broken, the build
@@ -400,7 +410,7 @@ class Builder:
         saved = (dict(docs.entries), docs.digests, docs.graphs, docs.bodies) if kept else None
         try:
             with collector_paused():
-                return self._read_and_plan(timer)
+                return self._read_and_plan(timer, ahead)
         except DossierError:
             if kept is not None and saved is not None:
                 docs.entries, docs.digests, docs.graphs, docs.bodies = saved
@@ -408,7 +418,9 @@ class Builder:
                 self._unapplied = set(changed)
             raise
 
-    def _read_and_plan(self, timer: Timer) -> _State:
+    def _read_and_plan(self, timer: Timer, ahead: bool = False) -> _State:
+        """Read, assemble and plan the whole site; ``ahead``: a first build's Markdown may
+        be converted by a forked process meanwhile (``convert_ahead``)."""
         config, cache = self.config, self.cache
         cache.documents.begin()
         timer.stage("load", prefetch_documents, config, cache.documents)
@@ -416,7 +428,7 @@ class Builder:
         cache.documents.prune()
         if self._stores_aside and can_fork():
             cache.save_aside("documents")
-        if len(site.dossiers) >= PARALLEL_MIN_PAGES and cache.no_markdown():
+        if ahead and len(site.dossiers) >= AHEAD_MIN_DOSSIERS and cache.no_markdown():
             # planning keeps one core only: the other converts the dossiers' Markdown
             self._ahead = convert_ahead(self.markup, lambda: dossier_bodies(site, config))
         pages = timer.stage("plan", plan, site, config)
@@ -996,9 +1008,6 @@ class Builder:
                 )
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-            if self._ahead is not None:  # the build failed before rendering
-                self._ahead.cancel()
-                self._ahead = None
         self._record([*files, *staged], kept)
         del files
         rendered.files.release()  # type: ignore[attr-defined]

@@ -31,6 +31,7 @@ from .render import event_fragment, fragment_key, render_page
 
 PARALLEL_MIN_PAGES = 300  # fewer pages than this render faster in one process
 PARALLEL_MIN_FILES = 500  # fewer files to parse than this parse faster in one process
+AHEAD_MIN_DOSSIERS = 100  # fewer: converting their Markdown ahead saves less than forking costs
 FRAGMENT_DEPTH = 2  # timeline years, actor, place and tag pages: where events are shown
 
 _JOB: tuple | None = None  # what the workers are to work on: inherited when they fork

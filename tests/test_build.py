@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -455,3 +456,97 @@ def test_a_site_macros_file_missing_a_macro_fails_with_a_message(site_root):
     assert "_macros.html has no macro 'dossier_item'" in result.stderr
     assert "Traceback" not in result.stderr
     assert differences(snapshot(out), before) == []
+
+
+def _never_stopped(*_args):
+    """``select`` for ``convert_ahead``'s child: it converts everything, however soon it is
+    told to stop (so what it made does not depend on timing)."""
+    return [], [], []
+
+
+def test_markdown_converted_ahead_is_what_a_page_would_convert(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """``convert_ahead``'s entries are the Markdown cache's own: the same keys and the same
+    HTML as converting each text here."""
+    from generator import pool
+    from generator.cache import MarkdownCache
+    from generator.markup import Markup
+
+    monkeypatch.setattr(pool, "can_fork", lambda: True)
+    monkeypatch.setattr(pool.select, "select", _never_stopped)
+    jobs = [
+        (f"Para {i} names Ann Lee, *once* \\*x\\*.\n\n- Kyiv {i}\n", [("Ann Lee", "../a/")])
+        for i in range(30)
+    ] + [("", []), ("Plain.", [("Kyiv", "#k")])]
+    ahead = pool.convert_ahead(Markup(MarkdownCache()), lambda: iter(jobs))
+    assert ahead is not None
+    got = MarkdownCache()
+    assert ahead.collect(got) == len(jobs)
+    here = MarkdownCache()
+    markup = Markup(here)
+    expected = [markup.convert(text, links, number_blocks=True) for text, links in jobs]
+    assert sorted(got) == sorted(here)
+    assert [got.get(key) for key in sorted(got)] == [here.get(key) for key in sorted(here)]
+    assert expected[0].count('class="mention"') == 1
+
+
+def test_a_first_build_converts_the_dossiers_markdown_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A first build of a big site forks a process that converts the dossiers' Markdown
+    while the build plans; the site is the one a build without it makes, and a build that
+    fails before rendering leaves no process behind."""
+    from generator import build as build_module
+    from generator import pool
+    from generator.build import Builder
+    from generator.errors import DossierError
+
+    monkeypatch.setattr(pool, "can_fork", lambda: True)
+    monkeypatch.setattr(build_module, "can_fork", lambda: True)
+    monkeypatch.setattr(pool.select, "select", _never_stopped)
+    started: list = []
+    collected: list[int] = []
+    convert_ahead, collect = pool.convert_ahead, pool.Ahead.collect
+
+    def spy_start(*args):
+        started.append(convert_ahead(*args))
+        return started[-1]
+
+    def spy_collect(self, markdown):
+        collected.append(collect(self, markdown))
+        return collected[-1]
+
+    monkeypatch.setattr(build_module, "convert_ahead", spy_start)
+    monkeypatch.setattr(pool.Ahead, "collect", spy_collect)
+    root = tmp_path / "big"
+    make_site(root, 150)
+    config = load_config(root)
+    expected = Builder(config, cache_dir=None).render(trust_output=False, parallel=False)[0]
+    expected = dict(expected.files.memory)  # type: ignore[attr-defined]
+    assert started == []  # (no pool wanted: nothing ahead either)
+    Builder(config).build(search=False)
+    assert len(started) == 1 and collected == [150]
+    got = {
+        p.relative_to(config.output).as_posix(): p.read_bytes()
+        for p in config.output.rglob("*")
+        if p.is_file()
+    }
+    assert differences(got, expected) == []
+    again = Builder(config)  # the Markdown is known now: nothing to convert ahead
+    (root / "content" / "dossiers" / "report-00001.md").write_text("---\ntitle: [\n---\n")
+    with pytest.raises(DossierError):
+        again.build(search=False)
+    assert len(started) == 1
+
+    for name in ("markdown.pickle", "manifest.pickle"):  # a first build again
+        (config.cache / name).unlink()
+    shutil.rmtree(config.output)
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "dossier.html").write_text("{% if %}")  # fails as it is read
+    make_site(root, 150)
+    with pytest.raises(DossierError):
+        Builder(config).build(search=False)
+    assert len(started) == 2 and collected == [150]
+    with pytest.raises(ChildProcessError):  # cancelled, and reaped
+        os.waitpid(started[1].pid, os.WNOHANG)
