@@ -197,18 +197,25 @@ class Timer:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
 
 
-def load_site(config: Config, timer: Timer | None = None, cache=None) -> tuple[Site, Problems]:
+def load_site(
+    config: Config, timer: Timer | None = None, cache=None, loaded: Callable | None = None
+) -> tuple[Site, Problems]:
     """Read and check all content; raises DossierError when anything is wrong."""
-    site, problems = collect(config, timer, cache)
+    site, problems = collect(config, timer, cache, loaded)
     problems.raise_if_errors()
     return site, problems
 
 
-def collect(config: Config, timer: Timer | None = None, cache=None) -> tuple[Site, Problems]:
-    """Read and check all content; every problem is collected, none raised."""
+def collect(
+    config: Config, timer: Timer | None = None, cache=None, loaded: Callable | None = None
+) -> tuple[Site, Problems]:
+    """Read and check all content; every problem is collected, none raised. ``loaded``:
+    called once every file is read, before the site is assembled from them."""
     timer = timer or Timer()
     problems = Problems()
     content = timer.stage("load", load_content, config.root, config.content, problems, cache)
+    if loaded is not None:
+        loaded()
     site = timer.stage(
         "assemble",
         assemble,
@@ -424,10 +431,13 @@ class Builder:
         config, cache = self.config, self.cache
         cache.documents.begin()
         timer.stage("load", prefetch_documents, config, cache.documents)
-        site, problems = load_site(config, timer, cache.documents)
-        cache.documents.prune()
-        if self._stores_aside and can_fork():
-            cache.save_aside("documents")
+
+        def loaded() -> None:
+            cache.documents.prune()
+            if self._stores_aside and can_fork():  # assembling keeps one core only
+                cache.save_aside("documents")
+
+        site, problems = load_site(config, timer, cache.documents, loaded)
         if ahead and len(site.dossiers) >= AHEAD_MIN_DOSSIERS and cache.no_markdown():
             # planning keeps one core only: the other converts the dossiers' Markdown
             self._ahead = convert_ahead(self.markup, lambda: dossier_bodies(site, config))
