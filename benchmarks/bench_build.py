@@ -118,6 +118,9 @@ def bench(n: int, runs: int, work: Path) -> dict:
     for _ in range(runs):
         make_site(root, n)  # the edits of the previous run are undone
         clean(root)
+        # the rewritten corpus written out now: its writeback is not the build's work (a
+        # fresh clone's files were written long before its first build)
+        os.sync()
         # inputs written a moment ago are racy (see cache.RACY_SECONDS): the build would
         # not trust its stamp of them, and the unchanged rebuild would read the site
         time.sleep(RACY_SECONDS + 0.1)
