@@ -416,6 +416,36 @@ def _events_html(ctx, events, show_source: bool = True, splice: bool = False) ->
     return _joined(links, events, ("event", depth), make, splice)
 
 
+@jinja2.pass_context
+def _feed_entries(ctx, events) -> Safe:
+    """Atom entries of events, as the actor feed's template loop wrote each (a test keeps
+    that loop): each made once while these links serve, for every feed at one depth, as
+    the latest events of the busiest actors are in many feeds; the loop cost a tenth of
+    the time spent rendering actors' pages."""
+    env, links, config = ctx.environment, ctx["links"], ctx["config"]
+    page = ctx["page_path"]
+    base = config.base_url
+    made = links.fragments
+    out = []
+    for e in events:
+        key = ("feed-entry", id(e), page.count("/"))
+        hit = made.get(key)
+        if hit is None or hit[0] is not e:
+            target = links.event(e)
+            href = base + target if base else relative(page, target)
+            title = jinja2.filters.do_truncate(env, e.text, 120)
+            html = (
+                f"<entry>\n<title>{_esc(e.date.display())}: {_esc(title)}</title>\n"
+                f"<id>{_esc(base or 'urn:dossier:')}{_esc(target)}</id>\n"
+                f'<link rel="alternate" type="text/html" href="{_esc(href)}"/>\n'
+                f"<updated>{e.date.last_day().isoformat()}T00:00:00Z</updated>\n"
+                f"<summary>{_esc(e.sentence or e.text)}</summary>\n</entry>\n"
+            )
+            hit = made[key] = (e, html)
+        out.append(hit[1])
+    return Safe("".join(out))
+
+
 _SPLICE = f"\0splice-{secrets.token_hex(8)}:"  # no article can guess it
 
 
@@ -576,6 +606,7 @@ def make_environment(template_dirs: list[Path], markup: Markup) -> jinja2.Enviro
     env.globals["time_parts"] = time_parts
     env.globals["strip_html"] = _strip_html
     env.globals["events_html"] = _events_html
+    env.globals["feed_entries"] = _feed_entries
     env.globals["dossiers_html"] = _dossiers_html
     env.globals["dossier_rows_html"] = _dossier_rows_html
     env.globals["quotes_html"] = _quotes_html
