@@ -438,7 +438,12 @@ class Builder:
                 cache.save_aside("documents")
 
         site, problems = load_site(config, timer, cache.documents, loaded)
-        if ahead and len(site.dossiers) >= AHEAD_MIN_DOSSIERS and cache.no_markdown():
+        if (
+            ahead
+            and len(site.dossiers) >= AHEAD_MIN_DOSSIERS
+            and cache.no_markdown()
+            and self.markup.cache is cache.markdown  # (not a Markup of the caller's own)
+        ):
             # planning keeps one core only: the other converts the dossiers' Markdown
             self._ahead = convert_ahead(self.markup, lambda: dossier_bodies(site, config))
         pages = timer.stage("plan", plan, site, config)

@@ -223,35 +223,56 @@ def render_pages(
 
 class Ahead:
     """A forked process converting Markdown ahead of the pages that show it (see
-    ``convert_ahead``); ``collect`` takes what it made, ``cancel`` ends it."""
+    ``convert_ahead``); ``collect`` takes what it made, ``cancel`` ends it. Either leaves
+    no process or pipe behind, whatever happens on the way."""
 
     def __init__(self, pid: int, stop: int, results: int):
         self.pid, self._stop, self._results = pid, stop, results
+        self._done = False
 
     def collect(self, markdown) -> int:
         """Stop the process and put what it converted into ``markdown`` (a
         ``MarkdownCache``); how many entries. Nothing when it failed: it was only ahead."""
-        os.write(self._stop, b".")
-        os.close(self._stop)
-        with os.fdopen(self._results, "rb") as f:
-            data = f.read()
-        _, status = os.waitpid(self.pid, 0)
-        if status != 0 or not data:
+        try:
+            try:
+                os.write(self._stop, b".")
+            except OSError:  # it has left already: done (all it made fit in the pipe), or failed
+                pass
+            chunks = []
+            while chunk := os.read(self._results, 1 << 20):
+                chunks.append(chunk)
+        except BaseException:
+            self.cancel()
+            raise
+        if self._reap() != 0 or not chunks:
             return 0
-        made = pickle.loads(data)
+        made = pickle.loads(b"".join(chunks))
         for key, packed in made.items():
             if key not in markdown:
                 markdown.put(key, packed)
         return len(made)
 
     def cancel(self) -> None:
+        """End the process, if ``collect`` has not."""
+        if self._done:
+            return
         try:
             os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        os.waitpid(self.pid, 0)
-        os.close(self._stop)
-        os.close(self._results)
+        self._reap()
+
+    def _reap(self) -> int:
+        """Wait for the process to end and close the pipes; its exit status (-1: unknown)."""
+        self._done = True
+        try:
+            _, status = os.waitpid(self.pid, 0)
+        except ChildProcessError:  # reaped elsewhere (SIGCHLD ignored)
+            status = -1
+        finally:
+            os.close(self._stop)
+            os.close(self._results)
+        return status
 
 
 def convert_ahead(markup: Markup, jobs: Callable[[], Iterable[tuple[str, list]]]) -> Ahead | None:

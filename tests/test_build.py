@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shutil
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -464,6 +465,12 @@ def _never_stopped(*_args):
     return [], [], []
 
 
+def _state(pid: int) -> str:
+    """A process's state letter (``Z``: exited, not yet reaped), from ``/proc``."""
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()[0]
+
+
 def test_markdown_converted_ahead_is_what_a_page_would_convert(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -481,8 +488,14 @@ def test_markdown_converted_ahead_is_what_a_page_would_convert(
     ] + [("", []), ("Plain.", [("Kyiv", "#k")])]
     ahead = pool.convert_ahead(Markup(MarkdownCache()), lambda: iter(jobs))
     assert ahead is not None
+    # all it makes fits in the pipe: it is done and gone before it is told to stop
+    deadline = time.monotonic() + 60
+    while _state(ahead.pid) != "Z":
+        assert time.monotonic() < deadline, "the process converting ahead never finished"
+        time.sleep(0.01)
     got = MarkdownCache()
     assert ahead.collect(got) == len(jobs)
+    ahead.cancel()  # (nothing left to end)
     here = MarkdownCache()
     markup = Markup(here)
     expected = [markup.convert(text, links, number_blocks=True) for text, links in jobs]
@@ -500,6 +513,7 @@ def test_a_first_build_converts_the_dossiers_markdown_ahead(
     from generator import build as build_module
     from generator import pool
     from generator.build import Builder
+    from generator.cache import BuildCache
     from generator.errors import DossierError
 
     monkeypatch.setattr(pool, "can_fork", lambda: True)
@@ -507,6 +521,7 @@ def test_a_first_build_converts_the_dossiers_markdown_ahead(
     monkeypatch.setattr(pool.select, "select", _never_stopped)
     started: list = []
     collected: list[int] = []
+    keys: set[str] = set()
     convert_ahead, collect = pool.convert_ahead, pool.Ahead.collect
 
     def spy_start(*args):
@@ -514,7 +529,9 @@ def test_a_first_build_converts_the_dossiers_markdown_ahead(
         return started[-1]
 
     def spy_collect(self, markdown):
+        before = set(markdown)
         collected.append(collect(self, markdown))
+        keys.update(set(markdown) - before)
         return collected[-1]
 
     monkeypatch.setattr(build_module, "convert_ahead", spy_start)
@@ -533,10 +550,11 @@ def test_a_first_build_converts_the_dossiers_markdown_ahead(
         if p.is_file()
     }
     assert differences(got, expected) == []
-    again = Builder(config)  # the Markdown is known now: nothing to convert ahead
-    (root / "content" / "dossiers" / "report-00001.md").write_text("---\ntitle: [\n---\n")
-    with pytest.raises(DossierError):
-        again.build(search=False)
+    # each made ahead was what a page converted: kept in the cache, which keeps only those
+    assert len(keys) == 150 and keys <= set(BuildCache(config.cache).markdown)
+    dossier = root / "content" / "dossiers" / "report-00001.md"
+    dossier.write_text(dossier.read_text() + "\nOne more line.\n")
+    Builder(config).build(search=False)  # the whole site read again, its Markdown known
     assert len(started) == 1
 
     for name in ("markdown.pickle", "manifest.pickle"):  # a first build again
