@@ -72,8 +72,7 @@ def relative(from_page: str, target: str) -> str:
 
 def relative_pairs(from_page: str, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """(name, target) pairs with each target made relative to ``from_page``."""
-    up = prefix(from_page)
-    return [(name, target if target.startswith("#") else up + target) for name, target in pairs]
+    return [(name, relative(from_page, target)) for name, target in pairs]
 
 
 def pretty(path: str) -> str:
