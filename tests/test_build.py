@@ -195,11 +195,7 @@ def test_pool_rendered_pages_are_staged_then_moved_into_place(tmp_path):
     one_process, _ = Builder(config, cache_dir=None).render(trust_output=False, parallel=False)
     expected = dict(one_process.files.memory)  # type: ignore[attr-defined]
     assert differences(expected, dict(render_site(config).files)) == []
-    got = {
-        p.relative_to(config.output).as_posix(): p.read_bytes()
-        for p in config.output.rglob("*")
-        if p.is_file()
-    }
+    got = snapshot(config.output)
     assert differences(got, expected) == []
     assert not list(root.glob(".dossier-staging-*"))
     (tmp_path / "probe").mkdir()  # output/ came in whole from the staging folder: it has
@@ -214,11 +210,7 @@ def test_pool_rendered_pages_are_staged_then_moved_into_place(tmp_path):
         pass
     else:
         raise AssertionError("the broken template should fail the build")
-    again = {
-        p.relative_to(config.output).as_posix(): p.read_bytes()
-        for p in config.output.rglob("*")
-        if p.is_file()
-    }
+    again = snapshot(config.output)
     assert differences(again, got) == []
     assert not list(root.glob(".dossier-staging-*"))
 
@@ -231,11 +223,7 @@ def test_pool_rendered_pages_are_staged_then_moved_into_place(tmp_path):
     result = Builder(config).build(search=False)
     assert result.rendered.rendered >= PARALLEL_MIN_PAGES
     one_process, _ = Builder(config, cache_dir=None).render(trust_output=False, parallel=False)
-    third = {
-        p.relative_to(config.output).as_posix(): p.read_bytes()
-        for p in config.output.rglob("*")
-        if p.is_file()
-    }
+    third = snapshot(config.output)
     # (not ``one_process.files.memory`` in the assert: pytest's account of a failure would
     # print the whole site it was rendered from)
     expected = dict(one_process.files.memory)  # type: ignore[attr-defined]
@@ -270,11 +258,7 @@ def test_a_pool_failing_in_its_workers_leaves_a_whole_site(
     monkeypatch.setattr(output, "BIG", 50_000)  # the exports staged, as at 10,000 dossiers
     result = Builder(config).build(search=False)
     assert result.rendered.rendered >= pool.PARALLEL_MIN_PAGES
-    got = {
-        p.relative_to(config.output).as_posix(): p.read_bytes()
-        for p in config.output.rglob("*")
-        if p.is_file()
-    }
+    got = snapshot(config.output)
     assert len(expected["events.csv"]) >= output.BIG
     assert differences(got, expected) == []
     assert not list(root.glob(".dossier-staging-*"))
@@ -544,11 +528,7 @@ def test_a_first_build_converts_the_dossiers_markdown_ahead(
     assert started == []  # (no pool wanted: nothing ahead either)
     Builder(config).build(search=False)
     assert len(started) == 1 and collected == [150]
-    got = {
-        p.relative_to(config.output).as_posix(): p.read_bytes()
-        for p in config.output.rglob("*")
-        if p.is_file()
-    }
+    got = snapshot(config.output)
     assert differences(got, expected) == []
     # each made ahead was what a page converted: kept in the cache, which keeps only those
     assert len(keys) == 150 and keys <= set(BuildCache(config.cache).markdown)
