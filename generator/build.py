@@ -1022,7 +1022,7 @@ class Builder:
                     "write", write_site, out, files, keep, prune, kept, staged, gone, trash
                 )
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            self._discard(staging)
         self._record([*files, *staged], kept)
         del files
         rendered.files.release()  # type: ignore[attr-defined]
@@ -1096,6 +1096,22 @@ class Builder:
         manifest.fingerprints = prints
         manifest.exports = {p: export_fp for p in export_paths}
         self.cache.manifest_dirty = True
+
+    def _discard(self, folder: str) -> None:
+        """Remove a folder the build is done with; with ``defer_freeing``, once things are
+        quiet (``free_replaced``): removing an edit's emptied staging folders took ten
+        milliseconds."""
+        if not self.defer_freeing:
+            shutil.rmtree(folder, ignore_errors=True)
+            return
+        head, name = os.path.split(folder)
+        trash = os.path.join(head, name.replace(".dossier-staging-", ".dossier-trash-", 1))
+        try:
+            os.rename(folder, trash)  # a name ``free_replaced`` finds, should this process end
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
+            return
+        self.trash.append(trash)
 
     def free_replaced(self) -> None:
         """Remove the old files that writes left in trash folders (``defer_freeing``), and

@@ -170,8 +170,8 @@ def test_output_changed_behind_the_watchers_back_is_put_right(site: Path):
 
 def test_replaced_files_are_freed_when_quiet(site: Path, monkeypatch: pytest.MonkeyPatch):
     """The watcher's builds leave the files they replace in a trash folder beside output/
-    (freeing big files takes time an edit should not wait for); it goes when quiet, with
-    any a killed watcher left."""
+    (freeing big files takes time an edit should not wait for), and the staging folder
+    their big files waited in, emptied; they go when quiet, with any a killed watcher left."""
     monkeypatch.setattr(output, "BIG", 1)  # every replaced file, not only the big ones
     stale = site / ".dossier-trash-left-by-a-killed-watcher"
     stale.mkdir()
@@ -181,6 +181,8 @@ def test_replaced_files_are_freed_when_quiet(site: Path, monkeypatch: pytest.Mon
         run.after(lambda: dossier.write_text(dossier.read_text() + "\nOne more line.\n"))
         trash = [p for p in site.iterdir() if p.name.startswith(".dossier-trash-") and p != stale]
         assert trash and any(p.iterdir() for p in trash)
+        assert not list(site.glob(".dossier-staging-*"))
+        assert any((p / "dossiers" / "invasion").is_dir() for p in trash)  # the staging's
         page = site / "output" / "dossiers" / "invasion" / "index.html"
         assert b"One more line." in page.read_bytes()
         deadline = time.monotonic() + WAIT
