@@ -868,6 +868,8 @@ class Builder:
         links = links_of(pages)
         if links is not None:
             links.fragments = {}  # keyed by object identity: for one build only
+            for path in state.gone:  # pages no longer made show none of the pieces
+                links.chunks.release(path)
             links.chunks.next_build()
             store = cache.fragments(templates.get("_macros.html", "?"))
             if pages and len(todo) == len(pages):

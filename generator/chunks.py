@@ -6,6 +6,12 @@ below a threshold), so the cuts depend on the items themselves, not on their pos
 an item added or removed changes only the piece it is in. A piece is kept by the
 identities of its items (it holds the items, so no identity is reused while it is kept);
 callers whose items can change in place ``forget`` them when they do.
+
+A caller that renders pages tells which page each run is joined for (``begin_page``,
+``end_page``): a piece goes as soon as no page's latest render used it. Pieces an edit
+replaced then leave at once, and those of pages it did not touch stay: sweeping what the
+last build did not use, once past ``LIMIT``, made the next edits join again the whole
+lists of the pages they touched (a quarter of the pieces of a site of 10,000 dossiers).
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ PERIOD = 61  # items a piece holds, on average
 # (at most 512 bytes in CPython's allocator): modulo a prime over 32 they spread evenly
 PRIME = 61
 SHORT = 256  # shorter runs are joined directly: keeping their pieces would not pay
-LIMIT = 48 << 20  # bytes kept: past that, no new pieces, and those unused by the last build go
+LIMIT = 48 << 20  # bytes kept: past that, no new pieces (and unused ones no page holds go)
 
 
 class Chunks:
@@ -35,6 +41,9 @@ class Chunks:
         self.size = 0
         self.build = 0
         self.keep = True  # False: join directly (a process that renders each list once)
+        self.used_by: dict[str, set[tuple]] = {}  # page -> keys of the pieces it showed last
+        self.refs: dict[tuple, int] = {}  # key -> pages whose last render showed it
+        self.page_keys: set[tuple] | None = None  # those of the page being rendered
 
     def join(
         self, items: Sequence, kind: Hashable, make: Callable[[Any], str], sep: str = ""
@@ -84,8 +93,11 @@ class Chunks:
         pieces, build = self.pieces, self.build
         out = []
         start = 0
+        shown = self.page_keys
         for end in ends:
             key = (kind, ids[start:end])
+            if shown is not None:
+                shown.add(key)
             hit = pieces.get(key)
             if hit is None:
                 run = tuple(items[start:end])
@@ -99,6 +111,32 @@ class Chunks:
             start = end
         return out
 
+    def begin_page(self) -> None:
+        """The runs joined from now on are for one page (named by ``end_page``)."""
+        self.page_keys = set()
+
+    def end_page(self, page: str) -> None:
+        """``page`` rendered (with the runs joined since ``begin_page``): the pieces its
+        last render showed and this one did not are no longer its; those no page shows go."""
+        shown, self.page_keys = self.page_keys or set(), None
+        pieces, refs = self.pieces, self.refs
+        new = {key for key in shown if key in pieces}
+        for key in new:  # counted before the old ones are let go: most are the same
+            refs[key] = refs.get(key, 0) + 1
+        self.release(page)
+        if new:
+            self.used_by[page] = new
+
+    def release(self, page: str) -> None:
+        """``page`` shows none of its pieces any more (made again, or gone)."""
+        refs = self.refs
+        for key in self.used_by.pop(page, ()):
+            n = refs.pop(key, 1) - 1
+            if n > 0:
+                refs[key] = n
+            elif key in self.pieces:
+                self._drop(key)
+
     def forget(self, item: object) -> None:
         """``item`` changed in place: the pieces that show it are made again."""
         n = id(item)
@@ -106,9 +144,12 @@ class Chunks:
             self._drop(key)
 
     def next_build(self) -> None:
-        """Call between builds: past ``LIMIT``, the pieces the last build did not use go."""
+        """Call between builds: past ``LIMIT``, the pieces the last build did not use and
+        no page holds go."""
         if self.size > LIMIT:
-            self.sweep()
+            build, refs = self.build, self.refs
+            for key in [k for k, v in self.pieces.items() if v[2] != build and k not in refs]:
+                self._drop(key)
         self.build += 1
 
     def sweep(self) -> None:

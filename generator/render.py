@@ -622,11 +622,15 @@ def render_page(env: jinja2.Environment, template: str, page_path: str, context:
     if not hasattr(links, "splices"):
         return env.get_template(template).render(page_path=page_path, **context).encode()
     links.splices = []
+    links.chunks.begin_page()
     try:
         html = env.get_template(template).render(page_path=page_path, **context)
-        return _spliced(html, links.splices, template)
+        data = _spliced(html, links.splices, template)
+        links.chunks.end_page(page_path)
+        return data
     finally:
         links.splices = None
+        links.chunks.page_keys = None
 
 
 def _spliced(html: str, splices: list[list[bytes]], template: str) -> bytes:

@@ -119,3 +119,61 @@ def test_past_the_limit_no_new_piece_is_kept(monkeypatch: pytest.MonkeyPatch):
     store = Chunks()
     assert store.join(items, "k", lambda i: i.text) == "".join(i.text for i in items)
     assert len(store.pieces) == 1  # the first, then nothing more
+
+
+def _page(store: Chunks, page: str, *lists: list[Item]) -> None:
+    """Render a page showing ``lists`` (as ``render.render_page`` does)."""
+    store.begin_page()
+    for items in lists:
+        store.join(items, "k", lambda i: i.text)
+    store.end_page(page)
+
+
+def _kept(store: Chunks) -> set[int]:
+    return {id(i) for run, _, _ in store.pieces.values() for i in run}
+
+
+def test_pieces_go_when_no_page_shows_them_and_stay_while_one_does(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    mine = [Item(f"m{i}") for i in range(60)]
+    shared = [Item(f"s{i}") for i in range(60)]
+    other = [Item(f"o{i}") for i in range(60)]
+    store = Chunks()
+    _page(store, "a.html", mine, shared)
+    _page(store, "b.html", shared, other)
+    store.next_build()
+    everything = _kept(store)
+    assert everything == {id(i) for i in mine + shared + other}
+
+    # a.html made again without the shared list, one of its items replaced: what it
+    # showed and no longer does goes; b.html still shows the shared list
+    replaced = mine[30]
+    mine[30] = Item("new")
+    _page(store, "a.html", mine)
+    kept = _kept(store)
+    assert id(mine[30]) in kept and id(replaced) not in kept
+    assert {id(i) for i in shared + other} <= kept
+    assert kept <= {id(i) for i in mine + shared + other}
+    assert store.size == sum(chunks._size(text) for _, text, _ in store.pieces.values())
+
+    # past the limit, the pieces pages show stay (the next edits need them); b.html gone
+    # (``release``), its own go, and the shared ones with them
+    monkeypatch.setattr(chunks, "LIMIT", 0)
+    store.next_build()
+    assert _kept(store) == kept
+    store.release("b.html")
+    assert _kept(store) == {id(i) for i in mine}
+    assert store.join(mine, "k", lambda i: i.text) == "".join(i.text for i in mine)
+
+
+def test_a_page_that_fails_holds_nothing():
+    items = [Item(str(i)) for i in range(60)]
+    store = Chunks()
+    store.begin_page()
+    store.join(items, "k", lambda i: i.text)
+    store.page_keys = None  # as ``render_page`` leaves it when the template raised
+    assert store.pieces and not store.refs and not store.used_by
+    store.next_build()
+    store.sweep()  # unheld, and unused by this build: the first sweep takes them
+    assert not store.pieces

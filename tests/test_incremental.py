@@ -15,6 +15,7 @@ from generator import chunks, output
 from generator.build import Builder, build, render_site
 from generator.config import load_config
 from generator.errors import DossierError
+from generator.pages import links_of
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 
@@ -857,6 +858,18 @@ def test_front_matter_edits_with_known_paths_patch_the_last_build(
         assert "templates" not in result.timings, what  # the last build's site, patched
         assert result.rendered.rendered < len(result.rendered.pages)
         assert differences(tree(config.output), clean_build(site, tmp_path)) == [], (step, what)
+        assert stale_pieces(builder) == [], (step, what)
+
+
+def stale_pieces(builder: Builder) -> list:
+    """The pieces of lists (``generator.chunks``) the builder keeps that show something its
+    site no longer holds: an edit's replaced events, quotes or dossiers. None should be
+    kept (they would fill the store until it stops keeping the pieces the next edits need)."""
+    site = builder._last.site
+    shown = (*site.events, *site.undated, *site.dossiers, *site.quotes)
+    current = set(map(id, shown))
+    pieces = links_of(builder._last.pages).chunks.pieces
+    return [key for key, (run, _, _) in pieces.items() if not current.issuperset(map(id, run))]
 
 
 def test_a_dossier_naming_someone_new_patches_the_last_build(site: Path, tmp_path: Path):
