@@ -30,6 +30,16 @@ SHORT = 256  # shorter runs are joined directly: keeping their pieces would not 
 LIMIT = 48 << 20  # bytes kept: past that, no new pieces (and unused ones no page holds go)
 
 
+class Piece:
+    """A run's text as kept: its items (so that no identity in its key is reused while it
+    is kept), the build that last used it and how many pages' last renders showed it."""
+
+    __slots__ = ("key", "run", "text", "build", "pages")
+
+    def __init__(self, key: tuple, run: tuple, text: str | tuple[bytes, ...], build: int):
+        self.key, self.run, self.text, self.build, self.pages = key, run, text, build, 0
+
+
 class Chunks:
     """The pieces of the long runs one caller joins, kept between its builds."""
 
@@ -37,13 +47,12 @@ class Chunks:
         """``period``: items a piece holds on average (``PERIOD`` unless given); fewer when
         an item's text costs much to make again."""
         self.period = period
-        self.pieces: dict[tuple, tuple] = {}  # key -> (items, text or columns, build)
+        self.pieces: dict[tuple, Piece] = {}
         self.size = 0
         self.build = 0
         self.keep = True  # False: join directly (a process that renders each list once)
-        self.used_by: dict[str, set[tuple]] = {}  # page -> keys of the pieces it showed last
-        self.refs: dict[tuple, int] = {}  # key -> pages whose last render showed it
-        self.page_keys: set[tuple] | None = None  # those of the page being rendered
+        self.shown_by: dict[str, list[Piece]] = {}  # page -> the pieces its last render showed
+        self.page_pieces: list[Piece] | None = None  # those of the page being rendered
 
     def join(
         self, items: Sequence, kind: Hashable, make: Callable[[Any], str], sep: str = ""
@@ -91,51 +100,49 @@ class Chunks:
         if not ends or ends[-1] != len(ids):
             ends.append(len(ids))
         pieces, build = self.pieces, self.build
+        shown = self.page_pieces
         out = []
         start = 0
-        shown = self.page_keys
         for end in ends:
             key = (kind, ids[start:end])
-            if shown is not None:
-                shown.add(key)
             hit = pieces.get(key)
             if hit is None:
                 run = tuple(items[start:end])
-                hit = (run, make_piece(run), build)
+                text = make_piece(run)
                 if self.size <= LIMIT:  # a full render of a big site stops keeping here
-                    pieces[key] = hit
-                    self.size += _size(hit[1])
-            elif hit[2] != build:
-                hit = pieces[key] = (hit[0], hit[1], build)
-            out.append(hit[1])
+                    hit = pieces[key] = Piece(key, run, text, build)
+                    self.size += _size(text)
+                    if shown is not None:
+                        shown.append(hit)
+                out.append(text)
+            else:
+                hit.build = build
+                if shown is not None:
+                    shown.append(hit)
+                out.append(hit.text)
             start = end
         return out
 
     def begin_page(self) -> None:
         """The runs joined from now on are for one page (named by ``end_page``)."""
-        self.page_keys = set()
+        self.page_pieces = []
 
     def end_page(self, page: str) -> None:
         """``page`` rendered (with the runs joined since ``begin_page``): the pieces its
         last render showed and this one did not are no longer its; those no page shows go."""
-        shown, self.page_keys = self.page_keys or set(), None
-        pieces, refs = self.pieces, self.refs
-        new = {key for key in shown if key in pieces}
-        for key in new:  # counted before the old ones are let go: most are the same
-            refs[key] = refs.get(key, 0) + 1
+        shown, self.page_pieces = self.page_pieces or [], None
+        for piece in shown:  # counted before the old ones are let go: most are the same
+            piece.pages += 1
         self.release(page)
-        if new:
-            self.used_by[page] = new
+        if shown:
+            self.shown_by[page] = shown
 
     def release(self, page: str) -> None:
         """``page`` shows none of its pieces any more (made again, or gone)."""
-        refs = self.refs
-        for key in self.used_by.pop(page, ()):
-            n = refs.pop(key, 1) - 1
-            if n > 0:
-                refs[key] = n
-            elif key in self.pieces:
-                self._drop(key)
+        for piece in self.shown_by.pop(page, ()):
+            piece.pages -= 1
+            if not piece.pages and self.pieces.get(piece.key) is piece:
+                self._drop(piece.key)
 
     def forget(self, item: object) -> None:
         """``item`` changed in place: the pieces that show it are made again."""
@@ -147,20 +154,20 @@ class Chunks:
         """Call between builds: past ``LIMIT``, the pieces the last build did not use and
         no page holds go."""
         if self.size > LIMIT:
-            build, refs = self.build, self.refs
-            for key in [k for k, v in self.pieces.items() if v[2] != build and k not in refs]:
+            build = self.build
+            for key in [k for k, v in self.pieces.items() if v.build != build and not v.pages]:
                 self._drop(key)
         self.build += 1
 
     def sweep(self) -> None:
         """Drop the pieces this build did not use (for a caller that joins every run
         it shows in every build, they are of no use)."""
-        for key in [k for k, v in self.pieces.items() if v[2] != self.build]:
+        for key in [k for k, v in self.pieces.items() if v.build != self.build]:
             self._drop(key)
 
     def _drop(self, key: tuple) -> None:
         hit = self.pieces.pop(key)
-        self.size -= _size(hit[1])
+        self.size -= _size(hit.text)
 
 
 def _size(value: str | tuple[bytes, ...]) -> int:

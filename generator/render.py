@@ -630,7 +630,7 @@ def render_page(env: jinja2.Environment, template: str, page_path: str, context:
         return data
     finally:
         links.splices = None
-        links.chunks.page_keys = None
+        links.chunks.page_pieces = None
 
 
 def _spliced(html: str, splices: list[list[bytes]], template: str) -> bytes:

@@ -78,7 +78,7 @@ def test_forget_an_item_changed_in_place():
     assert "seven" not in store.join(items, "k", lambda i: i.text)  # kept by identity
     store.forget(items[7])
     assert store.join(items, "k", lambda i: i.text) == "".join(i.text for i in items)
-    assert store.size == sum(chunks._size(text) for _, text, _ in store.pieces.values())
+    assert store.size == sum(chunks._size(piece.text) for piece in store.pieces.values())
 
 
 def test_past_the_limit_unused_pieces_go(monkeypatch: pytest.MonkeyPatch):
@@ -90,8 +90,8 @@ def test_past_the_limit_unused_pieces_go(monkeypatch: pytest.MonkeyPatch):
     store.join(second, "k", lambda i: i.text)
     monkeypatch.setattr(chunks, "LIMIT", store.size - 1)
     store.next_build()  # over the limit: the first list's pieces were not used last build
-    assert store.size == sum(chunks._size(text) for _, text, _ in store.pieces.values())
-    assert {id(i) for run, _, _ in store.pieces.values() for i in run} == {id(i) for i in second}
+    assert store.size == sum(chunks._size(piece.text) for piece in store.pieces.values())
+    assert {id(i) for piece in store.pieces.values() for i in piece.run} == {id(i) for i in second}
 
 
 def test_sweep_drops_what_this_build_did_not_use():
@@ -101,7 +101,7 @@ def test_sweep_drops_what_this_build_did_not_use():
     store.next_build()
     store.join(new, "k", lambda i: i.text)
     store.sweep()
-    assert {id(i) for run, _, _ in store.pieces.values() for i in run} == {id(i) for i in new}
+    assert {id(i) for piece in store.pieces.values() for i in piece.run} == {id(i) for i in new}
 
 
 @pytest.mark.parametrize("period", [8, 13])
@@ -130,7 +130,7 @@ def _page(store: Chunks, page: str, *lists: list[Item]) -> None:
 
 
 def _kept(store: Chunks) -> set[int]:
-    return {id(i) for run, _, _ in store.pieces.values() for i in run}
+    return {id(i) for piece in store.pieces.values() for i in piece.run}
 
 
 def test_pieces_go_when_no_page_shows_them_and_stay_while_one_does(
@@ -155,7 +155,7 @@ def test_pieces_go_when_no_page_shows_them_and_stay_while_one_does(
     assert id(mine[30]) in kept and id(replaced) not in kept
     assert {id(i) for i in shared + other} <= kept
     assert kept <= {id(i) for i in mine + shared + other}
-    assert store.size == sum(chunks._size(text) for _, text, _ in store.pieces.values())
+    assert store.size == sum(chunks._size(piece.text) for piece in store.pieces.values())
 
     # past the limit, the pieces pages show stay (the next edits need them); b.html gone
     # (``release``), its own go, and the shared ones with them
@@ -172,8 +172,8 @@ def test_a_page_that_fails_holds_nothing():
     store = Chunks()
     store.begin_page()
     store.join(items, "k", lambda i: i.text)
-    store.page_keys = None  # as ``render_page`` leaves it when the template raised
-    assert store.pieces and not store.refs and not store.used_by
+    store.page_pieces = None  # as ``render_page`` leaves it when the template raised
+    assert store.pieces and not store.shown_by
     store.next_build()
     store.sweep()  # unheld, and unused by this build: the first sweep takes them
     assert not store.pieces

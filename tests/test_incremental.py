@@ -869,7 +869,7 @@ def stale_pieces(builder: Builder) -> list:
     shown = (*site.events, *site.undated, *site.dossiers, *site.quotes)
     current = set(map(id, shown))
     pieces = links_of(builder._last.pages).chunks.pieces
-    return [key for key, (run, _, _) in pieces.items() if not current.issuperset(map(id, run))]
+    return [k for k, piece in pieces.items() if not current.issuperset(map(id, piece.run))]
 
 
 def test_a_dossier_naming_someone_new_patches_the_last_build(site: Path, tmp_path: Path):
