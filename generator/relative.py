@@ -252,6 +252,10 @@ def resolve(expression: str, anchor: dt.date, *, tense: str | None = None) -> Wh
             when = _more(_PREP.sub("", text, count=1), anchor, tense)
     except (ValueError, OverflowError):  # a date outside the calendar: not understood
         return None
+    if when is not None and not all(
+        dt.MINYEAR <= p.year <= dt.MAXYEAR for p in (when.start, when.end) if p is not None
+    ):
+        return None  # "2024 years ago" in the year 2000: before the calendar too
     return _open(when, modifier)
 
 

@@ -62,6 +62,14 @@ def test_vague_or_unknown_is_none(expression: str) -> None:
     assert resolve(expression, SAT) is None
 
 
+def test_before_the_calendar_is_none() -> None:
+    """Found by the fuzz tests: "2024 year ago" read in 2000 gave the year -24, which
+    the date notation cannot write (nor read back)."""
+    assert resolve("2024 years ago", dt.date(2000, 6, 1)) is None
+    assert resolve("before 2024 years ago", dt.date(2000, 6, 1)) is None
+    assert str(resolve("1999 years ago", dt.date(2000, 6, 1))) == "0001"
+
+
 def test_year_precision_is_kept() -> None:
     when = resolve("four years later", dt.date(2022, 2, 1))
     assert when is not None and when.precision == "year" and str(when) == "2026"
