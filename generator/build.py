@@ -43,7 +43,7 @@ from .output import (
     move_in,
     write_site,
 )
-from .pages import Links, Page, dossier_bodies, links_of, plan, tag_page
+from .pages import LATEST, Links, Page, dossier_bodies, links_of, plan, tag_page
 from .pool import (
     AHEAD_MIN_DOSSIERS,
     FRAGMENT_DEPTH,
@@ -302,7 +302,10 @@ def _list_length(page: Page) -> int:
     """How many events and dossiers a packaged page listing them shows (0 for others)."""
     context = page.context
     if page.template in ("actor.html", "location.html"):
-        return len(context["profile"].events) + len(context["profile"].dossiers)
+        shown = LATEST if context.get("years") else len(context["profile"].events)
+        return shown + len(context["profile"].dossiers)
+    if page.template == "profile_year.html":
+        return len(context["events"])
     if page.template == "timeline.html" and context.get("year"):
         return sum(len(events) for _, months in context["groups"] for _, events in months)
     if page.template == "dossiers.html":

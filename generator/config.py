@@ -26,6 +26,7 @@ class Config:
     cache_dir: str = ".dossier-cache"
     spacy_model: str = "en_core_web_sm"
     timeline_split: int = 200  # split the timeline by year once it has more events than this
+    profile_split: int = 1000  # an actor's or place's events on a page per year past this
     timestamp: bool = False  # write the build time into pages (off: byte-identical rebuilds)
     search: bool = True  # run Pagefind after the build when it is installed
 

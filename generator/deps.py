@@ -52,9 +52,10 @@ DOSSIER_LIST = "dossier-list"
 # template -> the context keys whose dependencies deps_for() knows how to read
 KNOWN = {
     "dossier.html": {"dossier", "name_links"},
-    "actor.html": {"actor", "profile", "months"},
+    "actor.html": {"actor", "profile", "months", "years"},
     "actor_feed.xml": {"actor", "profile"},
-    "location.html": {"place", "profile", "months"},
+    "location.html": {"place", "profile", "months", "years"},
+    "profile_year.html": {"entity", "kind", "year", "events", "around"},
     "tag.html": {"tag", "dossiers", "events"},
     "timeline.html": {"groups", "year", "around", "months", "facets", "undated"},
     "404.html": set(),
@@ -148,6 +149,13 @@ def deps_for(
         out = _profile(context["place"], "location", context["profile"], site)
         if context["place"].path:
             out.add(f"body:{context['place'].path}")
+        return out
+    if template == "profile_year.html":
+        # the entity's name, its events that year, and the years next to it: those are
+        # in the token itself (planned again whenever the entity's events change)
+        before, after = context["around"]
+        out = {f"{context['kind']}:{context['entity'].slug}", f"years:{before}:{after}"}
+        _events(context["events"], site, out)
         return out
     if template == "tag.html":
         out = {d.path for d in context["dossiers"]}

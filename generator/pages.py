@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, is_
 
 from . import routes
 from .chunks import Chunks
 from .config import Config
 from .model import Event
 from .names import name_key, slugify
-from .site import Site, group_by_period, neighbours
+from .site import Site, by_year, group_by_period, neighbours
 
 LATEST = 10
 TOP = 12
@@ -167,6 +168,46 @@ def plan(
         pages.append(page)
         return True
 
+    def keep_profile(home: str, year_page) -> bool:
+        """Reuse an actor's or place's page, and its pages by year, when they stand."""
+        page = kept.get(home)
+        if page is None or home in dirty:
+            return False
+        paths = [home, *(year_page(y) for y, _ in page.context.get("years", ()))]
+        if any(p not in kept for p in paths):
+            return False
+        pages.extend(kept[p] for p in paths)
+        return True
+
+    def add_profile(home: str, template: str, year_page, entity, kind: str, profile) -> None:
+        """An actor's or place's page; past ``profile_split`` events, with a page for each
+        year of them (the busiest have thousands: megabytes on one page)."""
+        years = by_year(profile.events) if len(profile.events) > config.profile_split else []
+        own = {"actor": entity} if kind == "actor" else {"place": entity}
+        add(
+            home,
+            template,
+            **own,
+            profile=profile,
+            months=month_counts(profile.events),
+            years=[(year, len(events)) for year, events in years],
+        )
+        arounds = neighbours([year for year, _ in years])
+        for (year, events), around in zip(years, arounds, strict=True):
+            page = kept.get(year_page(year))
+            if page is not None and _same_year(page.context, events, around):
+                pages.append(page)  # an edit touches a year or two of thousands of events
+                continue
+            add(
+                year_page(year),
+                "profile_year.html",
+                entity=entity,
+                kind=kind,
+                year=year,
+                events=events,
+                around=around,
+            )
+
     def add(path: str, template: str, deps: set[str] | None = None, **context) -> None:
         pages.append(Page(path, template, {**common, **context}, deps or everything))
 
@@ -257,27 +298,18 @@ def plan(
     )
     for actor in site.actors:
         profile = site.actor_profiles[actor.slug]
-        if not keep(routes.actor(actor.slug)):
-            add(
-                routes.actor(actor.slug),
-                "actor.html",
-                actor=actor,
-                profile=profile,
-                months=month_counts(profile.events),
-            )
+        home = routes.actor(actor.slug)
+        year_page = partial(routes.actor_year, actor.slug)
+        if not keep_profile(home, year_page):
+            add_profile(home, "actor.html", year_page, actor, "actor", profile)
         if not keep(routes.actor_feed(actor.slug)):
             add(routes.actor_feed(actor.slug), "actor_feed.xml", actor=actor, profile=profile)
     for place in site.locations:
-        if keep(routes.location(place.slug)):
-            continue
-        profile = site.location_profiles[place.slug]
-        add(
-            routes.location(place.slug),
-            "location.html",
-            place=place,
-            profile=profile,
-            months=month_counts(profile.events),
-        )
+        home = routes.location(place.slug)
+        year_page = partial(routes.location_year, place.slug)
+        if not keep_profile(home, year_page):
+            profile = site.location_profiles[place.slug]
+            add_profile(home, "location.html", year_page, place, "location", profile)
     add(routes.DOSSIERS, "dossiers.html")
     for dossier in site.dossiers:
         if keep(routes.dossier(dossier.slug)):
@@ -312,6 +344,14 @@ def plan(
     add(routes.NOT_FOUND, "404.html")
     add(routes.FEED, "feed.xml")
     return pages
+
+
+def _same_year(context: dict, events: list[Event], around: tuple) -> bool:
+    """Does a page by year planned before show these very events, with these neighbours?"""
+    shown = context["events"]
+    return (
+        context["around"] == around and len(shown) == len(events) and all(map(is_, shown, events))
+    )
 
 
 def name_links(

@@ -33,8 +33,18 @@ def actor_feed(slug: str) -> str:
     return f"actors/{slug}/feed.xml"
 
 
+def actor_year(slug: str, year: int) -> str:
+    """A busy actor's events of one year (``profile_split``): beside its page, at the same
+    depth, so that the events' fragments rendered for one serve the other."""
+    return f"actors/{slug}/{year}.html"
+
+
 def location(slug: str) -> str:
     return f"locations/{slug}/index.html"
+
+
+def location_year(slug: str, year: int) -> str:
+    return f"locations/{slug}/{year}.html"
 
 
 def dossier(slug: str) -> str:

@@ -422,6 +422,15 @@ def event_years(events: list[Event]) -> list[int]:
     return [year for year, _, _ in _runs(events, lambda e: e.date.year)]
 
 
+def by_year(events: list[Event]) -> list[tuple[int, list[Event]]]:
+    """(year, its events) of dated events in timeline order, by bisection (``_runs``)."""
+    return [(year, events[start:end]) for year, start, end in _runs(events, _year)]
+
+
+def _year(event: Event) -> int:
+    return event.date.year  # type: ignore[union-attr]
+
+
 def neighbours(years: list[int]) -> list[tuple[int | None, int | None]]:
     """(the year before, the year after) each of ``years`` (sorted), None at the ends."""
     return list(zip([None, *years], [*years[1:], None], strict=False))[: len(years)]

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import time
 import xml.etree.ElementTree as ET
@@ -15,7 +16,7 @@ import pytest
 from conftest import differences, make_site, run_dossier
 from sitecheck import check_links
 
-from generator.build import build
+from generator.build import build, collect
 from generator.config import load_config
 
 
@@ -50,6 +51,45 @@ def test_every_internal_link_resolves_and_nothing_loads_from_elsewhere(site_root
         "events.ics",
     ):
         assert (out / name).is_file(), name
+
+
+def test_busy_actors_and_places_get_a_page_for_each_year(site_root):
+    """Past ``profile_split`` events (the busiest of 10,000 dossiers have thousands: pages
+    of megabytes), an actor's or a place's page lists its years, each a page of that year's
+    events, and its latest events; the others list all their events as before."""
+    config = site_root / "dossier.toml"
+    config.write_text(config.read_text().replace("[site]\n", "[site]\nprofile_split = 1\n"))
+    out = built(site_root)
+    assert check_links(out) == ([], [])
+    site, _ = collect(load_config(site_root))
+    split = 0
+    for kind, profiles in (("actors", site.actor_profiles), ("locations", site.location_profiles)):
+        for slug, profile in profiles.items():
+            folder = out / kind / slug
+            main = (folder / "index.html").read_text()
+            years = sorted({e.date.year for e in profile.events})
+            if len(profile.events) <= 1:
+                assert not list(folder.glob("*.html"))[1:], slug  # its page alone
+                assert _event_ids(main) == [e.id for e in profile.events], slug
+                continue
+            split += 1
+            assert {p.name for p in folder.glob("*.html")} == {
+                "index.html",
+                *(f"{y}.html" for y in years),
+            }
+            for y in years:
+                assert f'href="../../{kind}/{slug}/{y}.html"' in main
+                page = (folder / f"{y}.html").read_text()
+                shown = [e.id for e in profile.events if e.date.year == y]
+                assert _event_ids(page) == shown, (slug, y)
+                assert f'href="../../{kind}/{slug}/index.html"' in page
+            # the latest events, newest first
+            assert _event_ids(main) == [e.id for e in profile.events[::-1][:10]], slug
+    assert split >= 3
+
+
+def _event_ids(html: str) -> list[str]:
+    return re.findall(r'<li class="event" id="([^"]+)"', html)
 
 
 def test_building_twice_gives_identical_bytes(site_root, tmp_path):

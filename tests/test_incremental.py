@@ -231,6 +231,12 @@ def split_timeline(root: Path) -> None:
     config.write_text(config.read_text().replace("[site]\n", "[site]\ntimeline_split = 2\n"))
 
 
+def split_profiles(root: Path) -> None:
+    """Actors and places with more than one dated event get a page for each year of them."""
+    config = root / "dossier.toml"
+    config.write_text(config.read_text().replace("[site]\n", "[site]\nprofile_split = 1\n"))
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6, 7, 8])
 def test_random_edit_sequences_equal_clean_builds(
     site: Path, tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
@@ -238,6 +244,8 @@ def test_random_edit_sequences_equal_clean_builds(
     rnd = random.Random(seed)
     if seed % 2 == 0:
         split_timeline(site)
+    if seed % 3 != 1:  # busy (here: two events) actors' and places' events by year
+        split_profiles(site)
     if seed % 4 in (1, 2):  # every file big: staged as soon as made, old ones to the trash
         monkeypatch.setattr(output, "BIG", 64)
     builder = Builder(load_config(site))
@@ -292,6 +300,34 @@ def test_edit_renders_only_dependent_pages(site: Path):
     assert "dossiers/talks-in-miami/index.html" in rendered
     assert "dossiers/invasion/index.html" not in rendered
     assert result.rendered.rendered < len(result.rendered.pages)
+
+
+def test_an_event_moved_renders_its_actors_pages_of_those_years_only(site: Path):
+    """Past ``profile_split`` events, an actor's events are on a page per year: an event
+    moved renders the pages of the years it left and joined (and their neighbours' when
+    a year comes or goes: they link it) and its actors' own pages, not their other years'."""
+    split_profiles(site)
+    builder = Builder(load_config(site))
+    builder.build(search=False)
+    out = site / "output" / "actors" / "vladimir-putin"
+    years = {"index.html", "2014.html", "2022.html", "2024.html"}
+    assert {p.name for p in out.glob("*.html")} == years
+    dossier = site / "content" / "dossiers" / "invasion.md"
+
+    def move(old: str, new: str) -> set[str]:
+        text = dossier.read_text()
+        assert f"date: {old}\n" in text
+        dossier.write_text(text.replace(f"date: {old}\n", f"date: {new}\n"))
+        result = builder.build(search=False, changed={dossier})
+        assert differences(tree(site / "output"), clean_build(site, site.parent)) == []
+        made = set(result.rendered.files.made)  # type: ignore[attr-defined]
+        return {p.split("/")[-1] for p in made if p.startswith("actors/vladimir-putin/")}
+
+    assert move("2022-02-24", "2022-03-01") == {"index.html", "feed.xml", "2022.html"}
+    # 2022 loses its one event: 2014's page links 2024 next
+    assert move("2022-03-01", "2024-02-24") == {"index.html", "feed.xml", "2014.html", "2024.html"}
+    assert {p.name for p in out.glob("*.html")} == years - {"2022.html"}
+    assert "invasion" in (out / "2024.html").read_text()
 
 
 def test_actor_removed_from_dossier_updates_its_page(site: Path):
@@ -846,6 +882,7 @@ def test_front_matter_edits_with_known_paths_patch_the_last_build(
     timeline split by year, a year's page comes and goes with its events."""
     if split:
         split_timeline(site)
+        split_profiles(site)
     config = load_config(site)
     builder = Builder(config)
     builder.build(search=False)
