@@ -309,7 +309,11 @@ def _list_length(page: Page) -> int:
     if page.template == "timeline.html" and context.get("year"):
         return sum(len(events) for _, months in context["groups"] for _, events in months)
     if page.template == "dossiers.html":
+        if context.get("years"):
+            return len(context["latest"]) + len(context["undated"])
         return len(context["site"].dossiers)
+    if page.template == "dossiers_year.html":
+        return len(context["dossiers"])
     return 0
 
 

@@ -26,7 +26,8 @@ class Config:
     cache_dir: str = ".dossier-cache"
     spacy_model: str = "en_core_web_sm"
     timeline_split: int = 200  # split the timeline by year once it has more events than this
-    profile_split: int = 1000  # an actor's or place's events on a page per year past this
+    list_split: int = 1000  # a page per year for an actor's or place's events, or the
+    # list of dossiers, past this many
     timestamp: bool = False  # write the build time into pages (off: byte-identical rebuilds)
     search: bool = True  # run Pagefind after the build when it is installed
 

@@ -62,7 +62,8 @@ KNOWN = {
     "index.html": {"latest", "top_actors", "top_locations", "recent", "months"},
     "timeline_overview.html": {"years", "months", "groups"},
     "actors.html": {"entities", "order", "profiles", "kind"},
-    "dossiers.html": set(),
+    "dossiers.html": {"years", "latest", "undated"},
+    "dossiers_year.html": {"year", "dossiers", "around"},
     "tags.html": set(),
     "feed.xml": set(),
 }
@@ -149,6 +150,11 @@ def deps_for(
         out = _profile(context["place"], "location", context["profile"], site)
         if context["place"].path:
             out.add(f"body:{context['place'].path}")
+        return out
+    if template == "dossiers_year.html":
+        before, after = context["around"]
+        out = {d.path for d in context["dossiers"]}  # what a row shows is in the front matter
+        out.add(f"years:{before}:{after}")
         return out
     if template == "profile_year.html":
         # the entity's name, its events that year, and the years next to it: those are

@@ -18,9 +18,10 @@ from .chunks import Chunks
 from .config import Config
 from .model import Event
 from .names import name_key, slugify
-from .site import Site, by_year, group_by_period, neighbours
+from .site import Site, by_published_year, by_year, group_by_period, neighbours
 
 LATEST = 10
+LATEST_DOSSIERS = 50  # on the list of dossiers, once it has a page for each year
 TOP = 12
 
 
@@ -180,9 +181,9 @@ def plan(
         return True
 
     def add_profile(home: str, template: str, year_page, entity, kind: str, profile) -> None:
-        """An actor's or place's page; past ``profile_split`` events, with a page for each
+        """An actor's or place's page; past ``list_split`` events, with a page for each
         year of them (the busiest have thousands: megabytes on one page)."""
-        years = by_year(profile.events) if len(profile.events) > config.profile_split else []
+        years = by_year(profile.events) if len(profile.events) > config.list_split else []
         own = {"actor": entity} if kind == "actor" else {"place": entity}
         add(
             home,
@@ -195,7 +196,7 @@ def plan(
         arounds = neighbours([year for year, _ in years])
         for (year, events), around in zip(years, arounds, strict=True):
             page = kept.get(year_page(year))
-            if page is not None and _same_year(page.context, events, around):
+            if page is not None and _same_year(page.context, "events", events, around):
                 pages.append(page)  # an edit touches a year or two of thousands of events
                 continue
             add(
@@ -296,6 +297,36 @@ def plan(
         profiles=site.location_profiles,
         kind="locations",
     )
+
+    def add_dossier_list() -> None:
+        """The list of all dossiers; past ``list_split``, with a page for each year."""
+        split_list = len(site.dossiers) > config.list_split
+        years, undated = by_published_year(site.dossiers) if split_list else ([], [])
+        add(
+            routes.DOSSIERS,
+            "dossiers.html",
+            years=[(year, len(dossiers)) for year, dossiers in years],
+            latest=[d for d in site.dossiers[:LATEST_DOSSIERS] if d.published]
+            if split_list
+            else [],
+            undated=undated,
+        )
+        ascending = [year for year, _ in reversed(years)]  # newest first: the years before
+        arounds = dict(zip(ascending, neighbours(ascending), strict=True))
+        for year, dossiers in years:
+            around = arounds[year]
+            page = kept.get(routes.dossiers_year(year))
+            if page is not None and _same_year(page.context, "dossiers", dossiers, around):
+                pages.append(page)
+                continue
+            add(
+                routes.dossiers_year(year),
+                "dossiers_year.html",
+                year=year,
+                dossiers=dossiers,
+                around=around,
+            )
+
     for actor in site.actors:
         profile = site.actor_profiles[actor.slug]
         home = routes.actor(actor.slug)
@@ -310,7 +341,7 @@ def plan(
         if not keep_profile(home, year_page):
             profile = site.location_profiles[place.slug]
             add_profile(home, "location.html", year_page, place, "location", profile)
-    add(routes.DOSSIERS, "dossiers.html")
+    add_dossier_list()
     for dossier in site.dossiers:
         if keep(routes.dossier(dossier.slug)):
             continue
@@ -346,12 +377,12 @@ def plan(
     return pages
 
 
-def _same_year(context: dict, events: list[Event], around: tuple) -> bool:
-    """Does a page by year planned before show these very events, with these neighbours?"""
-    shown = context["events"]
-    return (
-        context["around"] == around and len(shown) == len(events) and all(map(is_, shown, events))
-    )
+def _same_year(context: dict, key: str, items: list, around: tuple) -> bool:
+    """Does a page by year planned before show these very items (events or dossiers,
+    ``key``), with these neighbours? (A dossier edited in place is the same object: its
+    page's dependencies tell.)"""
+    shown = context[key]
+    return context["around"] == around and len(shown) == len(items) and all(map(is_, shown, items))
 
 
 def name_links(

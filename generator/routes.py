@@ -51,6 +51,11 @@ def dossier(slug: str) -> str:
     return f"dossiers/{slug}/index.html"
 
 
+def dossiers_year(year: int) -> str:
+    """The dossiers published in one year, once there are many (``list_split``)."""
+    return f"dossiers/{year}.html"
+
+
 def tag(slug: str) -> str:
     return f"tags/{slug}/index.html"
 

@@ -431,6 +431,20 @@ def _year(event: Event) -> int:
     return event.date.year  # type: ignore[union-attr]
 
 
+def by_published_year(dossiers: list[Dossier]) -> tuple[list[tuple[int, list[Dossier]]], list]:
+    """(year, its dossiers) of dossiers in the site's order (newest first, undated last),
+    by bisection; and the undated ones."""
+    runs = [(key, dossiers[start:end]) for key, start, end in _runs(dossiers, _published_key)]
+    years = [(-key[1], run) for key, run in runs if not key[0]]
+    undated = [d for key, run in runs if key[0] for d in run]
+    return years, undated
+
+
+def _published_key(dossier: Dossier) -> tuple[bool, int]:
+    published = dossier.published
+    return (published is None, -published.year if published is not None else 0)
+
+
 def neighbours(years: list[int]) -> list[tuple[int | None, int | None]]:
     """(the year before, the year after) each of ``years`` (sorted), None at the ends."""
     return list(zip([None, *years], [*years[1:], None], strict=False))[: len(years)]

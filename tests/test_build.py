@@ -53,12 +53,13 @@ def test_every_internal_link_resolves_and_nothing_loads_from_elsewhere(site_root
         assert (out / name).is_file(), name
 
 
-def test_busy_actors_and_places_get_a_page_for_each_year(site_root):
-    """Past ``profile_split`` events (the busiest of 10,000 dossiers have thousands: pages
+def test_long_lists_get_a_page_for_each_year(site_root):
+    """Past ``list_split`` events (the busiest of 10,000 dossiers have thousands: pages
     of megabytes), an actor's or a place's page lists its years, each a page of that year's
-    events, and its latest events; the others list all their events as before."""
+    events, and its latest events; the others list all their events as before. Past as
+    many dossiers, their list has a page for each year of publication too."""
     config = site_root / "dossier.toml"
-    config.write_text(config.read_text().replace("[site]\n", "[site]\nprofile_split = 1\n"))
+    config.write_text(config.read_text().replace("[site]\n", "[site]\nlist_split = 1\n"))
     out = built(site_root)
     assert check_links(out) == ([], [])
     site, _ = collect(load_config(site_root))
@@ -86,6 +87,16 @@ def test_busy_actors_and_places_get_a_page_for_each_year(site_root):
             # the latest events, newest first
             assert _event_ids(main) == [e.id for e in profile.events[::-1][:10]], slug
     assert split >= 3
+    dossiers = out / "dossiers"
+    main = (dossiers / "index.html").read_text()
+    assert {p.name for p in dossiers.glob("*.html")} == {"index.html", "2022.html", "2025.html"}
+    assert main.index('href="../dossiers/2025.html"') < main.index('href="../dossiers/2022.html"')
+    for year, slug in ((2022, "invasion"), (2025, "talks-in-miami")):
+        page = (dossiers / f"{year}.html").read_text()
+        assert re.findall(r'<li><a href="../dossiers/([^/]+)/index.html"', page) == [slug]
+    # undated: on the list itself, under a heading of its own
+    assert main.count("dossiers/undated-report/index.html") == 1
+    assert main.index("Date not known") < main.index("dossiers/undated-report/index.html")
 
 
 def _event_ids(html: str) -> list[str]:

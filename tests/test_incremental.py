@@ -231,10 +231,11 @@ def split_timeline(root: Path) -> None:
     config.write_text(config.read_text().replace("[site]\n", "[site]\ntimeline_split = 2\n"))
 
 
-def split_profiles(root: Path) -> None:
-    """Actors and places with more than one dated event get a page for each year of them."""
+def split_lists(root: Path) -> None:
+    """Actors and places with more than one dated event get a page for each year of them,
+    and so does the list of dossiers."""
     config = root / "dossier.toml"
-    config.write_text(config.read_text().replace("[site]\n", "[site]\nprofile_split = 1\n"))
+    config.write_text(config.read_text().replace("[site]\n", "[site]\nlist_split = 1\n"))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6, 7, 8])
@@ -245,7 +246,7 @@ def test_random_edit_sequences_equal_clean_builds(
     if seed % 2 == 0:
         split_timeline(site)
     if seed % 3 != 1:  # busy (here: two events) actors' and places' events by year
-        split_profiles(site)
+        split_lists(site)
     if seed % 4 in (1, 2):  # every file big: staged as soon as made, old ones to the trash
         monkeypatch.setattr(output, "BIG", 64)
     builder = Builder(load_config(site))
@@ -303,10 +304,10 @@ def test_edit_renders_only_dependent_pages(site: Path):
 
 
 def test_an_event_moved_renders_its_actors_pages_of_those_years_only(site: Path):
-    """Past ``profile_split`` events, an actor's events are on a page per year: an event
+    """Past ``list_split`` events, an actor's events are on a page per year: an event
     moved renders the pages of the years it left and joined (and their neighbours' when
     a year comes or goes: they link it) and its actors' own pages, not their other years'."""
-    split_profiles(site)
+    split_lists(site)
     builder = Builder(load_config(site))
     builder.build(search=False)
     out = site / "output" / "actors" / "vladimir-putin"
@@ -328,6 +329,28 @@ def test_an_event_moved_renders_its_actors_pages_of_those_years_only(site: Path)
     assert move("2022-03-01", "2024-02-24") == {"index.html", "feed.xml", "2014.html", "2024.html"}
     assert {p.name for p in out.glob("*.html")} == years - {"2022.html"}
     assert "invasion" in (out / "2024.html").read_text()
+
+
+def test_a_title_edited_renders_its_year_of_the_list_of_dossiers_only(site: Path):
+    """With the list of dossiers by year of publication, a dossier's new title shows on its
+    year's page and the list's first page (the latest), not on the other years' pages;
+    moved to another year, it leaves one page for the other."""
+    split_lists(site)
+    builder = Builder(load_config(site))
+    builder.build(search=False)
+    dossier = site / "content" / "dossiers" / "talks-in-miami.md"
+
+    def edit(old: str, new: str) -> set[str]:
+        dossier.write_text(dossier.read_text().replace(old, new, 1))
+        result = builder.build(search=False, changed={dossier})
+        assert differences(tree(site / "output"), clean_build(site, site.parent)) == []
+        made = set(result.rendered.files.made)  # type: ignore[attr-defined]
+        return {p for p in made if p.startswith("dossiers/") and p.count("/") == 1}
+
+    assert edit("title: US", "title: The US") == {"dossiers/index.html", "dossiers/2025.html"}
+    made = edit("published: 2025-12-20", "published: 2022-12-20")
+    assert made == {"dossiers/index.html", "dossiers/2022.html"}
+    assert not (site / "output" / "dossiers" / "2025.html").exists()
 
 
 def test_actor_removed_from_dossier_updates_its_page(site: Path):
@@ -882,7 +905,7 @@ def test_front_matter_edits_with_known_paths_patch_the_last_build(
     timeline split by year, a year's page comes and goes with its events."""
     if split:
         split_timeline(site)
-        split_profiles(site)
+        split_lists(site)
     config = load_config(site)
     builder = Builder(config)
     builder.build(search=False)
