@@ -11,9 +11,10 @@ builds, and then, as a person editing would, with an open page that reloads by i
 - saves a dossier atomically (a temp file renamed over it; a new title) → its page;
 - moves one of its events to another year → the event is on that year's timeline page;
 - breaks its YAML → the overlay names the file and line; fixes it → the overlay goes;
-- renames another dossier → the list of dossiers links the new page, the old one is 404;
+- renames another dossier → the list of dossiers (its year's page, past ``list_split``
+  dossiers) links the new page, the old one is 404;
 - deletes it → gone from the list, its page 404;
-- drops a new article in ``seeds/`` → ingested, it is listed.
+- drops a new article in ``seeds/`` → ingested, it is listed (on its year's page).
 
 For each step: the seconds from the file change until the page shows it (the browser's
 reload included), and the server's own "rebuilt in" line for that step. One run: the
@@ -106,6 +107,15 @@ def session(root: Path, base: str, log: Path) -> list[tuple[str, float, str]]:
         print(f"{name}: {took:.2f} s ({rebuilt})", flush=True)
 
     content = root / "content"
+
+    def listing(published: str) -> str:
+        """The page of the list of dossiers that lists those published then."""
+        year = re.search(r"\d{4}", published)
+        by_year = f"dossiers/{year.group()}.html" if year else ""
+        if by_year and (root / "output" / by_year).is_file():
+            return by_year
+        return "dossiers/index.html"
+
     actor = sorted((content / "actors").glob("*.md"))[0]
     dossiers = sorted((content / "dossiers").glob("*.md"))
     edited, renamed = dossiers[0], dossiers[1]
@@ -162,7 +172,9 @@ def session(root: Path, base: str, log: Path) -> list[tuple[str, float, str]]:
             lambda: edited.write_text(good),
             lambda: overlay.wait_for(state="detached", timeout=WAIT_MS),
         )
-        page.goto(base + "dossiers/index.html")
+        published = re.search(r"(?m)^published: (.*)$", renamed.read_text())
+        shown_in = listing(published.group(1) if published else "")
+        page.goto(base + shown_in)
         new = renamed.with_name("renamed-report.md")
         step(
             "dossier renamed → the list links its new page",
@@ -172,7 +184,7 @@ def session(root: Path, base: str, log: Path) -> list[tuple[str, float, str]]:
             ),
         )
         assert page.goto(base + f"dossiers/{renamed.stem}/index.html").status == 404
-        page.goto(base + "dossiers/index.html")
+        page.goto(base + shown_in)
         step(
             "dossier deleted → gone from the list",
             new.unlink,
@@ -180,6 +192,9 @@ def session(root: Path, base: str, log: Path) -> list[tuple[str, float, str]]:
                 state="detached", timeout=WAIT_MS
             ),
         )
+
+        seed = REPO / "seeds" / "000_dc1a29906bea6793.yaml"
+        page.goto(base + listing(re.search(r"(?m)^published: (.*)$", seed.read_text()).group(1)))
 
         def drop() -> None:
             for suffix in (".txt", ".yaml"):
