@@ -651,7 +651,7 @@ class Builder:
             split = links.split if links is not None else None
             if (len(site.events) > config.timeline_split) != split:
                 return None  # the timeline is split by year now, or no longer
-            changed_tokens |= {deps.GRAPH, "tags"}
+            changed_tokens.add(deps.GRAPH)
             # a year that gains its first or loses its last event changes what its
             # neighbours' pages link: plan and render those pages again
             arounds = deps.around_values(site)
@@ -719,7 +719,9 @@ class Builder:
             else:
                 docs.put(rel, entry)
         if replan:
-            last.values["tags"] = digest(repr(list(site.tags)))
+            # changed only when the list of tags did: every timeline year shows it (its
+            # filter), and fingerprinting them all again cost a tenth of an edit
+            last.set_value("tags", digest(repr(list(site.tags))), changed_tokens)
             value = deps.dossier_list_changed(last.values[deps.DOSSIER_LIST], site, rows)
             last.set_value(deps.DOSSIER_LIST, value, changed_tokens)
             before = last.pages
