@@ -305,9 +305,9 @@ def _list_length(page: Page) -> int:
     context = page.context
     if page.template in ("actor.html", "location.html"):
         shown = LATEST if context.get("years") else len(context["profile"].events)
-        return shown + len(context["profile"].dossiers)
+        return shown + len(context["dossiers"])
     if page.template == "profile_year.html":
-        return len(context["events"])
+        return len(context["events"]) + len(context["dossiers"])
     if page.template == "timeline.html" and context.get("year"):
         return sum(len(events) for _, months in context["groups"] for _, events in months)
     if page.template == "dossiers.html":

@@ -52,10 +52,10 @@ DOSSIER_LIST = "dossier-list"
 # template -> the context keys whose dependencies deps_for() knows how to read
 KNOWN = {
     "dossier.html": {"dossier", "name_links"},
-    "actor.html": {"actor", "profile", "months", "years"},
+    "actor.html": {"actor", "profile", "months", "years", "dossiers"},
     "actor_feed.xml": {"actor", "profile"},
-    "location.html": {"place", "profile", "months", "years"},
-    "profile_year.html": {"entity", "kind", "year", "events", "around"},
+    "location.html": {"place", "profile", "months", "years", "dossiers"},
+    "profile_year.html": {"entity", "kind", "year", "events", "dossiers", "around"},
     "tag.html": {"tag", "dossiers", "events"},
     "timeline.html": {"groups", "year", "around", "months", "facets", "undated"},
     "404.html": set(),
@@ -162,6 +162,7 @@ def deps_for(
         before, after = context["around"]
         out = {f"{context['kind']}:{context['entity'].slug}", f"years:{before}:{after}"}
         _events(context["events"], site, out)
+        out.update(d.path for d in context["dossiers"])
         return out
     if template == "tag.html":
         out = {d.path for d in context["dossiers"]}

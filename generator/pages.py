@@ -182,21 +182,42 @@ def plan(
 
     def add_profile(home: str, template: str, year_page, entity, kind: str, profile) -> None:
         """An actor's or place's page; past ``list_split`` events, with a page for each
-        year of them (the busiest have thousands: megabytes on one page)."""
-        years = by_year(profile.events) if len(profile.events) > config.list_split else []
+        year of its events and dossiers (the busiest have thousands: megabytes on one
+        page), the page itself listing the latest dossiers and the undated."""
         own = {"actor": entity} if kind == "actor" else {"place": entity}
+        if len(profile.events) <= config.list_split:
+            add(
+                home,
+                template,
+                **own,
+                profile=profile,
+                months=month_counts(profile.events),
+                years=[],
+                dossiers=profile.dossiers,
+            )
+            return
+        events_of = dict(by_year(profile.events))
+        dossiers_of, undated = by_published_year(profile.dossiers)
+        published = dict(dossiers_of)
+        years = sorted(events_of.keys() | published.keys())
+        latest = [d for d in profile.dossiers[:LATEST_DOSSIERS] if d.published]
         add(
             home,
             template,
             **own,
             profile=profile,
             months=month_counts(profile.events),
-            years=[(year, len(events)) for year, events in years],
+            years=[(year, len(events_of.get(year, ()))) for year in years],
+            dossiers=latest + undated,
         )
-        arounds = neighbours([year for year, _ in years])
-        for (year, events), around in zip(years, arounds, strict=True):
+        for year, around in zip(years, neighbours(years), strict=True):
+            events, dossiers = events_of.get(year, []), published.get(year, [])
             page = kept.get(year_page(year))
-            if page is not None and _same_year(page.context, "events", events, around):
+            if (
+                page is not None
+                and _same_year(page.context, "events", events, around)
+                and _same_year(page.context, "dossiers", dossiers, around)
+            ):
                 pages.append(page)  # an edit touches a year or two of thousands of events
                 continue
             add(
@@ -206,6 +227,7 @@ def plan(
                 kind=kind,
                 year=year,
                 events=events,
+                dossiers=dossiers,
                 around=around,
             )
 

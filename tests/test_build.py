@@ -56,8 +56,9 @@ def test_every_internal_link_resolves_and_nothing_loads_from_elsewhere(site_root
 def test_long_lists_get_a_page_for_each_year(site_root):
     """Past ``list_split`` events (the busiest of 10,000 dossiers have thousands: pages
     of megabytes), an actor's or a place's page lists its years, each a page of that year's
-    events, and its latest events; the others list all their events as before. Past as
-    many dossiers, their list has a page for each year of publication too."""
+    events and dossiers, and its latest events and dossiers (and the undated); the others
+    list all of them as before. Past as many dossiers, their list has a page for each year
+    of publication too."""
     config = site_root / "dossier.toml"
     config.write_text(config.read_text().replace("[site]\n", "[site]\nlist_split = 1\n"))
     out = built(site_root)
@@ -68,10 +69,14 @@ def test_long_lists_get_a_page_for_each_year(site_root):
         for slug, profile in profiles.items():
             folder = out / kind / slug
             main = (folder / "index.html").read_text()
-            years = sorted({e.date.year for e in profile.events})
+            dated = [d for d in profile.dossiers if d.published]
+            years = sorted(
+                {e.date.year for e in profile.events} | {d.published.year for d in dated}
+            )
             if len(profile.events) <= 1:
                 assert not list(folder.glob("*.html"))[1:], slug  # its page alone
                 assert _event_ids(main) == [e.id for e in profile.events], slug
+                assert _dossiers_listed(main) == [d.slug for d in profile.dossiers], slug
                 continue
             split += 1
             assert {p.name for p in folder.glob("*.html")} == {
@@ -83,9 +88,13 @@ def test_long_lists_get_a_page_for_each_year(site_root):
                 page = (folder / f"{y}.html").read_text()
                 shown = [e.id for e in profile.events if e.date.year == y]
                 assert _event_ids(page) == shown, (slug, y)
+                listed = [d.slug for d in dated if d.published.year == y]
+                assert _dossiers_listed(page) == listed, (slug, y)
                 assert f'href="../../{kind}/{slug}/index.html"' in page
-            # the latest events, newest first
+            # the latest events, newest first, and dossiers (the undated after them)
             assert _event_ids(main) == [e.id for e in profile.events[::-1][:10]], slug
+            undated = [d.slug for d in profile.dossiers if not d.published]
+            assert _dossiers_listed(main) == [d.slug for d in dated][:50] + undated, slug
     assert split >= 3
     dossiers = out / "dossiers"
     main = (dossiers / "index.html").read_text()
@@ -101,6 +110,12 @@ def test_long_lists_get_a_page_for_each_year(site_root):
 
 def _event_ids(html: str) -> list[str]:
     return re.findall(r'<li class="event" id="([^"]+)"', html)
+
+
+def _dossiers_listed(html: str) -> list[str]:
+    """The slugs in a page's section of the dossiers that mention someone or somewhere."""
+    section = html.partition('id="dossiers-h"')[2].partition("</section>")[0]
+    return re.findall(r'<li><a href="../../dossiers/([^/]+)/index.html"', section)
 
 
 def test_building_twice_gives_identical_bytes(site_root, tmp_path):

@@ -304,31 +304,35 @@ def test_edit_renders_only_dependent_pages(site: Path):
 
 
 def test_an_event_moved_renders_its_actors_pages_of_those_years_only(site: Path):
-    """Past ``list_split`` events, an actor's events are on a page per year: an event
-    moved renders the pages of the years it left and joined (and their neighbours' when
-    a year comes or goes: they link it) and its actors' own pages, not their other years'."""
+    """Past ``list_split`` events, an actor's events and dossiers are on a page per year:
+    an edit renders the pages of the years it changes (and their neighbours' when a year
+    comes or goes: they link it) and its actors' own pages, not their other years'."""
     split_lists(site)
     builder = Builder(load_config(site))
     builder.build(search=False)
     out = site / "output" / "actors" / "vladimir-putin"
-    years = {"index.html", "2014.html", "2022.html", "2024.html"}
+    years = {"index.html", "2014.html", "2022.html", "2024.html", "2025.html"}
     assert {p.name for p in out.glob("*.html")} == years
     dossier = site / "content" / "dossiers" / "invasion.md"
 
-    def move(old: str, new: str) -> set[str]:
+    def edit(old: str, new: str) -> set[str]:
         text = dossier.read_text()
-        assert f"date: {old}\n" in text
-        dossier.write_text(text.replace(f"date: {old}\n", f"date: {new}\n"))
+        assert f"{old}\n" in text
+        dossier.write_text(text.replace(f"{old}\n", f"{new}\n", 1))
         result = builder.build(search=False, changed={dossier})
         assert differences(tree(site / "output"), clean_build(site, site.parent)) == []
         made = set(result.rendered.files.made)  # type: ignore[attr-defined]
         return {p.split("/")[-1] for p in made if p.startswith("actors/vladimir-putin/")}
 
-    assert move("2022-02-24", "2022-03-01") == {"index.html", "feed.xml", "2022.html"}
-    # 2022 loses its one event: 2014's page links 2024 next
-    assert move("2022-03-01", "2024-02-24") == {"index.html", "feed.xml", "2014.html", "2024.html"}
+    assert edit("date: 2022-02-24", "date: 2022-03-01") == {"index.html", "feed.xml", "2022.html"}
+    # its event to 2024; 2022 keeps the dossier, published then
+    made = edit("date: 2022-03-01", "date: 2024-02-24")
+    assert made == {"index.html", "feed.xml", "2022.html", "2024.html"}
+    assert "e-invasion" in (out / "2024.html").read_text()
+    # the dossier published in 2024 too: 2022 has nothing left, and 2014 links 2024 next
+    made = edit("published: 2022-02-24", "published: 2024-02-24")
+    assert {"index.html", "2014.html", "2024.html"} <= made and "2025.html" not in made
     assert {p.name for p in out.glob("*.html")} == years - {"2022.html"}
-    assert "invasion" in (out / "2024.html").read_text()
 
 
 def test_a_title_edited_renders_its_year_of_the_list_of_dossiers_only(site: Path):
