@@ -1121,7 +1121,7 @@ class Builder:
 
     def _discard(self, folder: str) -> None:
         """Remove a folder the build is done with; with ``defer_freeing``, once things are
-        quiet (``free_replaced``): removing an edit's emptied staging folders took ten
+        quiet (``free_replaced``): removing an edit's emptied staging folders took
         milliseconds."""
         if not self.defer_freeing:
             shutil.rmtree(folder, ignore_errors=True)

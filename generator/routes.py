@@ -34,7 +34,7 @@ def actor_feed(slug: str) -> str:
 
 
 def actor_year(slug: str, year: int) -> str:
-    """A busy actor's events of one year (``profile_split``): beside its page, at the same
+    """A busy actor's events of one year (``list_split``): beside its page, at the same
     depth, so that the events' fragments rendered for one serve the other."""
     return f"actors/{slug}/{year}.html"
 
