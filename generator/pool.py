@@ -192,6 +192,10 @@ def render_pages(
     files: dict[str, bytes] = {}
     staged: dict[str, str] = {}
     if parallel and len(pages) >= PARALLEL_MIN_PAGES and can_fork():
+        links = links_of(pages)
+        if links is not None:  # rendered by workers: the pieces this process kept for
+            for page in pages:  # their last render are no longer theirs (``Chunks``)
+                links.chunks.release(page.path)
         workers = _workers()
         size = max(8, min(64, len(pages) // (workers * 8)))
         chunks = [list(range(i, min(i + size, len(pages)))) for i in range(0, len(pages), size)]

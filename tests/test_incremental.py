@@ -3,6 +3,7 @@ and an edit re-renders what depends on it, not everything."""
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import shutil
@@ -355,6 +356,34 @@ def test_a_title_edited_renders_its_year_of_the_list_of_dossiers_only(site: Path
     made = edit("published: 2025-12-20", "published: 2022-12-20")
     assert made == {"dossiers/index.html", "dossiers/2022.html"}
     assert not (site / "output" / "dossiers" / "2025.html").exists()
+
+
+def test_pages_rendered_by_workers_hold_no_pieces_here(site: Path, monkeypatch: pytest.MonkeyPatch):
+    """A page rendered in this process holds the pieces of its lists (``Chunks``); made
+    again by the process pool, the pieces this process kept for it are no longer its (held
+    still, they could never go: a leak in a long-running builder)."""
+    import generator.build as build_module
+    from generator import pool
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: no process pool")
+    monkeypatch.setattr(pool, "PARALLEL_MIN_PAGES", 10**9)
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 10**9)
+    builder = Builder(load_config(site))
+    builder.build(search=False)  # every page in this process
+    store = links_of(builder._last.pages).chunks
+    assert store.shown_by
+    monkeypatch.setattr(pool, "PARALLEL_MIN_PAGES", 1)
+    dossier = site / "content" / "dossiers" / "talks-in-miami.md"
+    dossier.write_text(dossier.read_text().replace("date: 2024-06", "date: 2023-06", 1))
+    assert pool.can_fork()
+    result = builder.build(search=False, changed={dossier})
+    made = set(result.rendered.files.made)  # type: ignore[attr-defined]
+    assert made & {"actors/vladimir-putin/index.html", "timeline/index.html"}
+    assert not made & set(store.shown_by)
+    for piece in store.pieces.values():  # each piece counts the pages holding it
+        assert piece.pages == sum(piece in held for held in store.shown_by.values())
+    assert differences(tree(site / "output"), clean_build(site, site.parent)) == []
 
 
 def test_actor_removed_from_dossier_updates_its_page(site: Path):
