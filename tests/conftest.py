@@ -33,6 +33,12 @@ def run_dossier(*args: str, cwd: Path | None = None) -> subprocess.CompletedProc
     )
 
 
+def add_settings(root: Path, lines: str) -> None:
+    """Put settings (TOML lines) at the top of the ``[site]`` table of a site's config."""
+    config = root / "dossier.toml"
+    config.write_text(config.read_text().replace("[site]\n", "[site]\n" + lines, 1))
+
+
 def make_site(root: Path, n: int) -> None:
     """A synthetic site of ``n`` dossiers in ``root``: the benchmarks' generator
     (``benchmarks/make_site.py``), so tests run on the sites the benchmarks measure."""

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import differences, make_site, run_dossier
+from conftest import add_settings, differences, make_site, run_dossier
 from sitecheck import check_links
 
 from generator.build import build, collect
@@ -59,8 +59,7 @@ def test_long_lists_get_a_page_for_each_year(site_root):
     events and dossiers, and its latest events and dossiers (and the undated); the others
     list all of them as before. Past as many dossiers, their list has a page for each year
     of publication too."""
-    config = site_root / "dossier.toml"
-    config.write_text(config.read_text().replace("[site]\n", "[site]\nlist_split = 1\n"))
+    add_settings(site_root, "list_split = 1\n")
     out = built(site_root)
     assert check_links(out) == ([], [])
     site, _ = collect(load_config(site_root))

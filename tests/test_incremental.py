@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import differences, make_site
+from conftest import add_settings, differences, make_site
 
 from generator import chunks, output
 from generator.build import Builder, build, render_site
@@ -228,15 +228,13 @@ def changed_paths(root: Path, before: dict[Path, bytes]) -> set[Path]:
 
 def split_timeline(root: Path) -> None:
     """A timeline split by year even with the fixture's few events (a page per year)."""
-    config = root / "dossier.toml"
-    config.write_text(config.read_text().replace("[site]\n", "[site]\ntimeline_split = 2\n"))
+    add_settings(root, "timeline_split = 2\n")
 
 
 def split_lists(root: Path) -> None:
     """Actors and places with more than one dated event get a page for each year of them,
     and so does the list of dossiers."""
-    config = root / "dossier.toml"
-    config.write_text(config.read_text().replace("[site]\n", "[site]\nlist_split = 1\n"))
+    add_settings(root, "list_split = 1\n")
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6, 7, 8])

@@ -233,7 +233,7 @@ def test_actor_feeds_made_in_python_match_the_template_loop(tmp_path, base_url):
     import json
     import re
 
-    from conftest import differences, make_site
+    from conftest import add_settings, differences, make_site
 
     from generator.build import render_site
     from generator.config import load_config
@@ -241,8 +241,7 @@ def test_actor_feeds_made_in_python_match_the_template_loop(tmp_path, base_url):
     root = tmp_path / "site"
     make_site(root, 40)
     if base_url:
-        toml = root / "dossier.toml"
-        toml.write_text(toml.read_text().replace("[site]\n", f'[site]\nbase_url = "{base_url}"\n'))
+        add_settings(root, f'base_url = "{base_url}"\n')
     odd = ODD + ["x" * 130, "word " * 40, "<b>bold & 'q'</b> " * 12]
     for i, text in enumerate(odd):
         dossier = root / "content" / "dossiers" / f"report-{i:05d}.md"
