@@ -1,6 +1,7 @@
 """Machine-readable exports of the timeline: TimelineJS3 JSON, CSV, iCalendar, sitemap.
 
-Pure functions from the site to bytes; deterministic (no clocks, sorted everything).
+Pure functions from the site to bytes (the big files as parts in order, written without
+being joined); deterministic (no clocks, sorted everything).
 """
 
 from __future__ import annotations
@@ -34,15 +35,16 @@ def _parts(point: Point) -> dict:
 _EVENTS = "\0events\0"  # stands for the events in the JSON text until they are joined in
 
 
-def _spliced(head: str, pieces: list[bytes], sep: bytes, tail: str) -> bytes:
-    """``head + sep.join(pieces) + tail`` encoded, in one copy of the pieces."""
+def _spliced(head: str, pieces: list[bytes], sep: bytes, tail: str) -> list[bytes]:
+    """``head + sep.join(pieces) + tail`` encoded, as parts in order: never joined, a file
+    of many megabytes is written from them (``output.stage_file``)."""
     out = [sep] * (2 * len(pieces) + 1)
     out[0], out[-1] = head.encode(), tail.encode()
     out[1:-1:2] = pieces
-    return b"".join(out)
+    return out
 
 
-def timeline_json(site: Site, config: Config, pieces: list[bytes] | None = None) -> bytes:
+def timeline_json(site: Site, config: Config, pieces: list[bytes] | None = None) -> list[bytes]:
     """``pieces``: the events' part, from ``Rows.columns`` (made here if not given)."""
     if pieces is None:
         pieces = [",\n".join(_json_item(e, site, config) for e in site.events).encode()]
@@ -59,7 +61,7 @@ def timeline_json(site: Site, config: Config, pieces: list[bytes] | None = None)
     }
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     if not events:
-        return text.encode()
+        return [text.encode()]
     head, tail = text.split(f"  {json.dumps(_EVENTS, ensure_ascii=False)}", 1)
     return _spliced(head, pieces, b",\n", tail)
 
@@ -142,7 +144,7 @@ def _csv_line(values: list[str]) -> str:
     return out.getvalue()
 
 
-def events_csv(site: Site, pieces: list[bytes] | None = None) -> bytes:
+def events_csv(site: Site, pieces: list[bytes] | None = None) -> list[bytes]:
     """``pieces``: the dated events' rows, from ``Rows.columns`` (made here if not given);
     the undated ones follow."""
     if pieces is None:
@@ -210,7 +212,7 @@ def _ics_date(day: dt.date) -> str:
     return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
-def events_ics(site: Site, config: Config, pieces: list[bytes] | None = None) -> bytes:
+def events_ics(site: Site, config: Config, pieces: list[bytes] | None = None) -> list[bytes]:
     """``pieces``: the events' part, from ``Rows.columns`` (made here if not given)."""
     if pieces is None:
         pieces = ["".join(_ics_event(e, site, config) for e in site.events).encode()]
@@ -326,10 +328,10 @@ def robots(config: Config) -> bytes:
 
 def exports(
     site: Site, config: Config, pages: list[Page], rows: Rows | None = None
-) -> Iterator[tuple[str, bytes]]:
-    """(path, bytes) of each export, one at a time: at 10,000 dossiers each is about 10 MB,
-    and a caller can put one away before the next is made. ``rows``: each event's part of
-    each file, kept from the last build (see ``Rows``)."""
+) -> Iterator[tuple[str, bytes | list[bytes]]]:
+    """(path, bytes or their parts in order) of each export, one at a time: at 10,000
+    dossiers each is about 10 MB, and a caller can put one away before the next is made.
+    ``rows``: each event's part of each file, kept from the last build (see ``Rows``)."""
     rows = rows if rows is not None else Rows()
     rows.begin(site, config)
     try:

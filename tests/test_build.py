@@ -381,6 +381,26 @@ def test_staged_files_replace_old_ones_through_the_trash_too(tmp_path: Path):
     assert (staging / "same.json").exists() and not (staging / "a/big.html").exists()
 
 
+def test_a_file_held_as_parts_is_their_bytes_in_order(tmp_path: Path):
+    """An export comes as parts, never joined when it is big enough to be staged: the file
+    staged, or the bytes held when there is no staging folder or it is small, are the
+    parts' bytes in order."""
+    from generator import output
+
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    big = [b"head\n", b"x" * output.BIG, b",\n", "é".encode() * 9, b"", b"tail\n"]
+    small = [b"a", b"", b"bc"]
+    files: dict[str, bytes] = {}
+    staged: dict[str, str] = {}
+    output.hold_file("big.json", big, files, staged, str(staging))
+    output.hold_file("small.csv", small, files, staged, str(staging))
+    output.hold_file("kept.json", big, files, staged, None)
+    assert set(staged) == {"big.json"} and set(files) == {"small.csv", "kept.json"}
+    assert Path(staged["big.json"]).read_bytes() == b"".join(big)
+    assert files == {"small.csv": b"abc", "kept.json": b"".join(big)}
+
+
 def test_files_of_one_size_are_compared_to_their_last_byte(tmp_path: Path):
     """A file made again with its old bytes is left alone (same inode), in memory or staged,
     big or small; one byte changed anywhere, even the last of a block or of the file, and
