@@ -6,6 +6,8 @@ the project's top-level ``templates/``, installed inside the package (``generato
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -183,28 +185,51 @@ def event_parts(page: str, links, event) -> EventParts:
     )
 
 
-def fragment_key(event, links, depth: int, show_source: bool) -> tuple:
+def fragment_key(event, links, depth: int, show_source: bool) -> bytes:
     """Everything the ``event_item`` macro shows of one event at one page depth (its links
     read the same from every page at one depth): equal keys, equal HTML."""
     site = links.site
     dossier = site.dossier_by_slug[event.dossier] if event.dossier else None
-    return (
-        depth,
-        show_source,
-        links.split,
-        event.id,
-        event.date,
-        event.text,
-        event.sentence,
-        event.paragraph,
-        event.expression,
-        event.dossier,
-        (dossier.title, tuple(dossier.tags)) if dossier else None,
-        tuple(event.tags),
-        tuple(event.sources),
-        tuple((n, site.actor_by_name[n].slug) for n in event.actors),
-        tuple((n, site.location_by_name[n].slug) for n in event.locations),
+    return store_key(
+        (
+            depth,
+            show_source,
+            links.split,
+            event.id,
+            _when_key(event.date),
+            event.text,
+            event.sentence,
+            event.paragraph,
+            event.expression,
+            event.dossier,
+            (dossier.title, tuple(dossier.tags)) if dossier else None,
+            tuple(event.tags),
+            tuple(event.sources),
+            tuple((n, site.actor_by_name[n].slug) for n in event.actors),
+            tuple((n, site.location_by_name[n].slug) for n in event.locations),
+        )
     )
+
+
+def store_key(shown: tuple) -> bytes:
+    """What a fragment of ``links.store`` shows (plain values: str, int, bool, None and
+    tuples of them), as a 16-byte digest. The store keeps tens of thousands across builds
+    and in the disk cache; keyed by the tuples themselves, read back from the disk they
+    were copies of every text they held, and took more memory than the HTML (at 10,000
+    dossiers ~40 MB more). Marshal format 2 writes equal values as equal bytes, shared
+    objects or not (later formats mark shared ones)."""
+    return hashlib.blake2b(marshal.dumps(shown, 2), digest_size=16).digest()
+
+
+def _when_key(when: When | None) -> tuple | None:
+    """A date as plain values (see ``store_key``)."""
+    if when is None:
+        return None
+    return (when.interval, _point_key(when.start), _point_key(when.end))
+
+
+def _point_key(p) -> tuple | None:
+    return None if p is None else (p.year, p.month, p.day, p.approximate, p.uncertain)
 
 
 class Macros:
@@ -342,7 +367,7 @@ def macros_module(env: jinja2.Environment, links, depth: int, variables) -> Macr
 
 
 def event_fragment(
-    env: jinja2.Environment, links, event, depth: int, variables, key: tuple | None = None
+    env: jinja2.Environment, links, event, depth: int, variables, key: bytes | None = None
 ) -> tuple[str, int | None]:
     """An event as shown on pages at ``depth`` with its source (timeline, actor, place and
     tag pages), from ``links.store`` (kept by the builder across builds) when it has it;
@@ -495,7 +520,9 @@ def _entity_rows(ctx, entities, profiles, kind: str) -> Safe:
     for e in entities:
         prof = profiles[e.slug]
         role = e.role if kind == "actors" else None
-        key = ("row", kind, depth, e.slug, e.name, role, e.kind, prof.mentions, len(prof.events))
+        key = store_key(
+            ("row", kind, depth, e.slug, e.name, role, e.kind, prof.mentions, len(prof.events))
+        )
         html = store.get(key)
         if html is None:
             macros = macros_module(env, links, depth, ctx.get_all)
@@ -504,9 +531,9 @@ def _entity_rows(ctx, entities, profiles, kind: str) -> Safe:
     return Safe("".join(out))
 
 
-def _dossier_key(dossier, dated: bool, depth: int) -> tuple:
-    published = str(dossier.published) if dated and dossier.published else None
-    return ("dossier", depth, dated, dossier.slug, dossier.title, published)
+def _dossier_key(dossier, dated: bool, depth: int) -> bytes:
+    published = _when_key(dossier.published) if dated else None
+    return store_key(("dossier", depth, dated, dossier.slug, dossier.title, published))
 
 
 def dossier_fragment(env, links, dossier, dated: bool, depth: int, variables) -> str:
@@ -565,8 +592,9 @@ def _dossier_rows_html(ctx, dossiers, splice: bool = False) -> Safe:
     store = links.store
 
     def make(d) -> str:
-        key = ("row", "dossier", depth, d.slug, d.title, d.published, d.source.publisher)
-        key += (len(d.events), d.summary)
+        published = _when_key(d.published)
+        key = ("row", "dossier", depth, d.slug, d.title, published, d.source.publisher)
+        key = store_key(key + (len(d.events), d.summary))
         html = store.get(key)
         if html is None:
             macros = macros_module(env, links, depth, variables)

@@ -264,3 +264,52 @@ def test_actor_feeds_made_in_python_match_the_template_loop(tmp_path, base_url):
     assert b"&lt;script&gt;" in joined and b"..." in joined and b"&lt;i&gt;said" in joined
     wanted = base_url.replace("&", "&amp;") if base_url else "<id>urn:dossier:timeline/"
     assert wanted.encode() in joined
+
+
+def test_fragments_are_kept_by_a_digest_of_what_they_show():
+    """``links.store`` keys are 16-byte digests of plain values: equal for equal values
+    whether their texts are shared objects or copies (as read back from the disk cache),
+    and different when anything the fragment shows differs, a date's qualifier included."""
+    from generator.dates import Point, When
+    from generator.model import Dossier, Event, Source
+    from generator.render import fragment_key, store_key
+
+    text = "".join(["Talks ", "resumed"])  # not the same object as the literal
+    assert store_key(("a", text, text)) == store_key(("a", "Talks resumed", text))
+    assert store_key(("a", None)) != store_key(("a", ""))
+    assert len(store_key(())) == 16
+
+    dossier = Dossier(slug="d", path="d.md", title="T", published=None, source=Source())
+    site = SimpleNamespace(
+        dossier_by_slug={"d": dossier},
+        actor_by_name={"Ana": SimpleNamespace(slug="ana")},
+        location_by_name={"Kyiv": SimpleNamespace(slug="kyiv")},
+    )
+    links = Links(site, False)
+
+    def key(**change) -> bytes:
+        fields = {
+            "id": "e-1",
+            "date": When(start=Point(2024, 6, None)),
+            "text": "Talks resumed.",
+            "actors": ["Ana"],
+            "locations": ["Kyiv"],
+            "dossier": "d",
+        }
+        return fragment_key(Event(**{**fields, **change}), links, 1, True)
+
+    assert key() == key(text="".join(["Talks ", "resumed."]))
+    others = [
+        key(date=When(start=Point(2024, 6, None, approximate=True))),
+        key(date=When(start=Point(2024, 6, 1))),
+        key(date=When(start=Point(2024, 6, None), end=Point(2024, 7, None), interval=True)),
+        key(date=None),
+        key(text="Talks stalled."),
+        key(actors=[]),
+        key(locations=[]),
+        key(sentence="Talks resumed, it said."),
+    ]
+    assert len({key(), *others}) == len(others) + 1
+    before = key()
+    dossier.title = "Another title"  # shown as the event's source
+    assert key() != before
