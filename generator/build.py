@@ -473,10 +473,9 @@ class Builder:
         common = digest(repr((code_digest(), config, split)))
 
         def all_deps() -> None:
-            shared: dict = {}
             for page in pages:
                 page.deps = deps.deps_for(
-                    page.template, page.context, site, page.template in packaged, shared
+                    page.template, page.context, site, page.template in packaged
                 )
 
         timer.stage("deps", all_deps)
@@ -730,12 +729,11 @@ class Builder:
             fresh = [p for p in pages if id(p) not in reused]
 
             def fresh_deps() -> None:
-                shared: dict = {}
                 wanted = {p.path for p in fresh}
                 was = {p.path: p.deps for p in before if p.path in wanted}
                 for page in fresh:
                     found = deps.deps_for(
-                        page.template, page.context, site, page.template in last.packaged, shared
+                        page.template, page.context, site, page.template in last.packaged
                     )
                     # the same set as before: keep that object (its tokens are kept sorted)
                     old = was.get(page.path)

@@ -11,7 +11,10 @@ A page's dependencies are tokens:
 - ``dossier-list``: what the list of dossiers shows of each (title, date, publisher,
   number of events, summary) and whether there are tags;
 - ``graph``: everything but Markdown bodies (list pages, the overview, the exports);
-- ``*``: everything.
+- ``*``: everything;
+- literal tokens, whose value is their name: ``years:<before>:<after>`` (the years a page
+  by year links), ``counts:<digest>`` (the numbers an entity's page past ``list_split``
+  shows).
 
 A page's fingerprint hashes its path, its template (with every template it extends or
 imports), the site-wide values every page shows (the config, whether the timeline is
@@ -105,21 +108,55 @@ def _profile(entity, kind: str, profile, site: Site) -> set[str]:
         out.add(entity.path)
     out.update(map(attrgetter("path"), profile.dossiers))
     _events(profile.events, site, out)
-    for q in profile.quotes:
-        if q.dossier in site.dossier_by_slug:
-            out.add(site.dossier_by_slug[q.dossier].path)
+    _quotes(profile.quotes, site, out)
     out.update(f"actor:{a.slug}" for a, _ in profile.actors)
     out.update(f"location:{p.slug}" for p, _ in profile.locations)
     return out
 
 
-def deps_for(
-    template: str, context: dict, site: Site, packaged: bool = True, shared: dict | None = None
-) -> set[str]:
+def _quotes(quotes, site: Site, out: set[str]) -> None:
+    for q in quotes:
+        if q.dossier in site.dossier_by_slug:
+            out.add(site.dossier_by_slug[q.dossier].path)
+
+
+PROFILE_LATEST = 10  # events an entity's page past list_split shows (``profile_years``)
+FEED_LATEST = 50  # events an actor's feed shows (``actor_feed.xml``)
+RANKED = 20  # names an entity's page shows that it appears with
+
+
+def _split_profile(entity, kind: str, context: dict, site: Site) -> set[str]:
+    """An actor's or place's own page past ``list_split`` (its events and dossiers on pages
+    by year): what it shows, not the whole profile. The busiest actors' whole profiles
+    were ~20,000 tokens, gathered and hashed again at each edit naming them. What the
+    page counts (mentions, events, quotes, the bars by period and by year, the names it
+    appears with and how often) is in one literal token, as numbers."""
+    profile = context["profile"]
+    out = {f"{kind}:{entity.slug}"}
+    if entity.path:
+        out.add(entity.path)
+    _events(profile.events[-PROFILE_LATEST:], site, out)
+    out.update(map(attrgetter("path"), context["dossiers"]))
+    _quotes(profile.quotes, site, out)
+    actors, places = profile.actors[:RANKED], profile.locations[:RANKED]
+    out.update(f"actor:{a.slug}" for a, _ in actors)
+    out.update(f"location:{p.slug}" for p, _ in places)
+    counts = (
+        profile.mentions,
+        len(profile.events),
+        len(profile.quotes),
+        context["months"],
+        context["years"],
+        [(a.slug, n) for a, n in actors],
+        [(p.slug, n) for p, n in places],
+    )
+    out.add(f"counts:{digest(repr(counts))}")
+    return out
+
+
+def deps_for(template: str, context: dict, site: Site, packaged: bool = True) -> set[str]:
     """The dependency tokens of one page, read from what its context holds; ``packaged``:
-    the page's template and all it uses are the packaged ones (not the site's own).
-    ``shared``: kept between the pages of one planning, so an actor's page and feed read
-    its (long) profile once; the sets returned are not to be changed."""
+    the page's template and all it uses are the packaged ones (not the site's own)."""
     known = KNOWN.get(template)
     if known is None or not packaged or set(context) - COMMON - known:
         return {EVERYTHING}
@@ -135,21 +172,19 @@ def deps_for(
         out.update(f"actor:{site.actor_by_name[q.speaker].slug}" for q in d.quotes if q.speaker)
         _events(d.events, site, out)
         return out
-    if template in ("actor.html", "actor_feed.xml"):
-        profile = context["profile"]
-        hit = shared.get(id(profile)) if shared is not None else None
-        if hit is None or hit[0] is not profile:
-            hit = (profile, _profile(context["actor"], "actor", profile, site))
-            if shared is not None:
-                shared[id(profile)] = hit
-        out = hit[1]
-        if template == "actor.html" and context["actor"].path:
-            out = out | {f"body:{context['actor'].path}"}
+    if template in ("actor.html", "location.html"):
+        kind = "actor" if template == "actor.html" else "location"
+        entity = context["actor" if kind == "actor" else "place"]
+        if context["years"]:
+            out = _split_profile(entity, kind, context, site)
+        else:
+            out = _profile(entity, kind, context["profile"], site)
+        if entity.path:
+            out.add(f"body:{entity.path}")
         return out
-    if template == "location.html":
-        out = _profile(context["place"], "location", context["profile"], site)
-        if context["place"].path:
-            out.add(f"body:{context['place'].path}")
+    if template == "actor_feed.xml":
+        out = {f"actor:{context['actor'].slug}"}
+        _events(context["profile"].events[-FEED_LATEST:], site, out)
         return out
     if template == "dossiers_year.html":
         before, after = context["around"]

@@ -1312,3 +1312,41 @@ def test_a_cold_build_by_the_pool_leaves_what_later_builds_need(tmp_path: Path):
     fresh = Builder(config).build(search=False)  # as a new process: the manifest on disk
     assert 0 < fresh.rendered.rendered < total / 4
     assert differences(tree(config.output), clean_build(root, tmp_path)) == []
+
+
+def test_an_entity_page_past_list_split_is_rendered_again_only_for_what_it_shows(
+    tmp_path: Path,
+):
+    """Past ``list_split``, an actor's own page shows its counts, its latest ten events and
+    fifty dossiers, not every one: an edit to an older event of theirs renders the pages of
+    its year and of its dossier's (by publication), not theirs; once the event is their
+    latest, theirs too. Both as a clean build."""
+    root = tmp_path / "site"
+    make_site(root, 120)
+    add_settings(root, "list_split = 40\n")
+    builder = Builder(load_config(root))
+    result = builder.build(search=False)
+    profiles = result.rendered.site.actor_profiles
+    slug = max(profiles, key=lambda s: len(profiles[s].events))
+    profile = profiles[slug]
+    assert len(profile.events) > 40
+    shown = {d.slug for d in profile.dossiers[:50]} | {q.dossier for q in profile.quotes}
+    old = next(e for e in profile.events[:-50] if e.dossier not in shown)
+    dossier = result.rendered.site.dossier_by_slug[old.dossier]
+    file = root / dossier.path
+    home = f"actors/{slug}/index.html"
+
+    def edit(before: str, after: str) -> set[str]:
+        text = file.read_text(encoding="utf-8")
+        assert text.count(before) == 1
+        file.write_text(text.replace(before, after), encoding="utf-8")
+        made = builder.build(search=False, changed={file}).rendered.files.made  # type: ignore[attr-defined]
+        assert differences(tree(root / "output"), clean_build(root, tmp_path)) == []
+        return {p for p in made if p.startswith(f"actors/{slug}/")}
+
+    made = edit(f'text: "{old.text}"', 'text: "An older event, told again."')
+    # the event's year, and the year its dossier is listed in (by publication)
+    years = {old.date.year, dossier.published.year}
+    assert made == {f"actors/{slug}/{year}.html" for year in years}
+    made = edit(f"id: {old.id}\n    date: '{old.date}'", f"id: {old.id}\n    date: '2031-01-01'")
+    assert home in made and old.id in (root / "output" / home).read_text(encoding="utf-8")
