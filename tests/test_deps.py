@@ -45,3 +45,19 @@ def test_sorted_tokens_kept_are_bounded(monkeypatch):
     for tokens in sets:
         assert fingerprint("p", "t", "c", tokens, {}) == fingerprint("p", "t", "c", set(tokens), {})
     assert sum(len(kept) for _, kept in module._ORDERED.values()) <= 500
+
+
+def test_the_counts_pages_are_said_to_show_are_the_packaged_templates_counts():
+    """An entity's page past ``list_split`` and an actor's feed depend on their latest
+    events and the names ranked first only (``deps._split_profile``): as many as the
+    packaged templates show, or an edit further down would leave those pages stale."""
+    from generator.deps import FEED_LATEST, PROFILE_LATEST, RANKED
+    from generator.render import PACKAGE_TEMPLATES
+
+    def source(name: str) -> str:
+        return (PACKAGE_TEMPLATES / name).read_text(encoding="utf-8")
+
+    assert f"events[-{PROFILE_LATEST}:]" in source("_macros.html")
+    assert f"profile.events[-{FEED_LATEST}:]" in source("actor_feed.xml")
+    for name in ("actor.html", "location.html"):
+        assert source(name).count(f"[:{RANKED}]") == 2
