@@ -231,6 +231,20 @@ def collect(
     return site, problems
 
 
+def _digests_outside(content: Path, files: list[Path]) -> dict[Path, str | None]:
+    """The digest of each of ``files`` not under ``content`` (None: unreadable), as read
+    now: the build hashes content files as it reads them, not the others (see
+    ``Builder._settled``)."""
+    out: dict[Path, str | None] = {}
+    for file in files:
+        if not file.is_relative_to(content):
+            try:
+                out[file] = digest(file.read_bytes())
+            except OSError:
+                out[file] = None
+    return out
+
+
 def static_files(config: Config) -> dict[str, bytes]:
     """Packaged assets, overridden file by file by the site's own ``static/``."""
     files: dict[str, bytes] = {}
@@ -1010,8 +1024,10 @@ class Builder:
         self._stores_aside = write_cache and not self.lazy_cache
         manifest = self.cache.manifest
         stamp, racy = "", []
+        read_at_start: dict[Path, str | None] = {}
         if changed is None:
             stamp, racy = timer.stage("stamp", self.input_stamp)
+            read_at_start = _digests_outside(self.config.content, racy)
             if not racy and manifest.stamp == stamp and timer.stage("check", self.output_intact):
                 if warm:  # output/ is as these inputs make it: their state is the last build's
                     self._last = self._assemble(timer)
@@ -1048,7 +1064,7 @@ class Builder:
         rendered.files.release()  # type: ignore[attr-defined]
         if warm and self._last is not None:  # the watcher's first build: edits come next
             self._primed = timer.stage("prime", self._prime, self._last)
-        manifest.stamp = stamp if stamp and self._settled(stamp, racy) else ""
+        manifest.stamp = stamp if stamp and self._settled(stamp, racy, read_at_start) else ""
         manifest.warnings = list(rendered.warnings)
         if write_cache:
             timer.stage("cache", self.cache.save, self.lazy_cache)
@@ -1058,13 +1074,17 @@ class Builder:
             shutil.rmtree(out / SEARCH_DIR, ignore_errors=True)
         return BuildResult(rendered, stats, timer.timings, note)
 
-    def _settled(self, stamp: str, racy: list[Path]) -> bool:
+    def _settled(self, stamp: str, racy: list[Path], read_at_start: dict[Path, str | None]) -> bool:
         """May ``stamp`` (taken as this build began) stand for what the build read?
 
         Racy inputs (changed just before the build) could change again within the same
         clock tick without their stat showing it. Once the build is over, they are settled
         if nothing changed (the same stamp, now with no racy input) and each racy content
-        file still holds the bytes the build read."""
+        file still holds the bytes the build read, each other one (the config, a template:
+        not hashed by the build) those it held as the build began (``read_at_start``).
+        Else the next build cannot trust the stamp and reads the whole site: the watcher's
+        catch-up build after serving a site copied just before (its config racy) did, for
+        seconds at 10,000 dossiers, and left the first edit to make all it had primed."""
         if not racy:
             return True
         again, still = self.input_stamp()
@@ -1073,13 +1093,15 @@ class Builder:
         content = self.config.content
         digests = self.cache.documents.digests
         for file in racy:
-            if not file.is_relative_to(content):
-                return False  # a template, asset or the config: not hashed by the build
-            rel = file.relative_to(self.config.root).as_posix()
             try:
                 data = file.read_bytes()
             except OSError:
                 return False
+            if not file.is_relative_to(content):
+                if read_at_start.get(file) != digest(data):
+                    return False
+                continue
+            rel = file.relative_to(self.config.root).as_posix()
             if rel in digests and digests[rel] != digest(data):
                 return False
         return True

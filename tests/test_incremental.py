@@ -812,6 +812,38 @@ def test_inputs_changed_just_before_a_build_are_checked_again(site: Path):
     assert Builder(config).cache.manifest.stamp != ""
 
 
+def test_a_config_written_just_before_a_build_is_settled_by_its_bytes(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The config (or a template) written a moment before a build is racy too, and the
+    build does not hash it: once the build is over, the stamp stands if it holds the bytes
+    it held as the build began, so that the next build with nothing changed does nothing
+    (the watcher's catch-up build after serving a site just copied read it all again).
+    Changed during the build, the stamp goes."""
+    from generator import cache
+
+    monkeypatch.setattr(cache, "RACY_SECONDS", 0.3)  # (a build of the fixture takes longer)
+    config_file = site / "dossier.toml"
+    age_inputs(site)
+    config_file.write_text(config_file.read_text())  # copied just now, as it was
+    config = load_config(site)
+    build(config, search=False)
+    assert Builder(config).cache.manifest.stamp != ""
+    assert build(config, search=False).rendered.site is None  # nothing to do: not read
+
+    config_file.write_text(config_file.read_text())
+    real_render = Builder.render
+
+    def render_then_edit(self, *args, **kwargs):
+        out = real_render(self, *args, **kwargs)
+        config_file.write_text(config_file.read_text() + "# edited during the build\n")
+        return out
+
+    monkeypatch.setattr(Builder, "render", render_then_edit)
+    build(config, search=False)
+    assert Builder(config).cache.manifest.stamp == ""
+
+
 def test_body_edits_with_known_paths_patch_the_last_build(site: Path, tmp_path: Path):
     config = load_config(site)
     builder = Builder(config)
