@@ -38,6 +38,8 @@ _EVENTS = "\0events\0"  # stands for the events in the JSON text until they are 
 def _spliced(head: str, pieces: list[bytes], sep: bytes, tail: str) -> list[bytes]:
     """``head + sep.join(pieces) + tail`` encoded, as parts in order: never joined, a file
     of many megabytes is written from them (``output.stage_file``)."""
+    if not pieces:  # (a site with no dated events: the head and tail alone)
+        return [head.encode(), tail.encode()]
     out = [sep] * (2 * len(pieces) + 1)
     out[0], out[-1] = head.encode(), tail.encode()
     out[1:-1:2] = pieces

@@ -137,3 +137,21 @@ def test_ics_dates_have_four_digit_years():
     assert _ics_date(dt.date(5, 1, 2)) == "00050102"
     day = dt.date(1999, 12, 31)
     assert _ics_date(day) == f"{day:%Y%m%d}"
+
+
+def test_exports_of_a_site_with_no_dated_events_are_still_valid(tmp_path):
+    """No dated event: the CSV still has its header row (and the undated events), the
+    calendar is a calendar, the timeline a timeline with no events."""
+    root = tmp_path / "site"
+    (root / "content" / "dossiers").mkdir(parents=True)
+    (root / "dossier.toml").write_text('[site]\ntitle = "Nothing dated"\n')
+    (root / "content" / "dossiers" / "talks.md").write_text(
+        "---\ntitle: Talks\npublished: 2024-06-01\nactors: [Ada Lovelace]\n"
+        "events:\n  - id: e-talks\n    text: Talks began, no one says when.\n---\nBody.\n"
+    )
+    out = built(root)
+    csv_text = (out / "events.csv").read_text(encoding="utf-8")
+    assert csv_text.startswith("id,date,") and "e-talks" in csv_text
+    cal = icalendar.Calendar.from_ical((out / "events.ics").read_bytes())
+    assert str(cal["PRODID"]) and not cal.walk("VEVENT")
+    assert json.loads((out / "timeline.json").read_text(encoding="utf-8"))["events"] == []
