@@ -12,9 +12,9 @@ A page's dependencies are tokens:
   number of events, summary) and whether there are tags;
 - ``graph``: everything but Markdown bodies (list pages, the overview, the exports);
 - ``*``: everything;
-- literal tokens, whose value is their name: ``years:<before>:<after>`` (the years a page
-  by year links), ``counts:<digest>`` (the numbers an entity's page past ``list_split``
-  shows).
+- literal tokens, which hold what they stand for in their name (the names are hashed
+  with the set): ``years:<before>:<after>`` (the years a page by year links),
+  ``counts:<digest>`` (the numbers an entity's page past ``list_split`` shows).
 
 A page's fingerprint hashes its path, its template (with every template it extends or
 imports), the site-wide values every page shows (the config, whether the timeline is
