@@ -820,19 +820,29 @@ def test_a_config_written_just_before_a_build_is_settled_by_its_bytes(
     it held as the build began, so that the next build with nothing changed does nothing
     (the watcher's catch-up build after serving a site just copied read it all again).
     Changed during the build, the stamp goes."""
+    import time
+
     from generator import cache
 
-    monkeypatch.setattr(cache, "RACY_SECONDS", 0.3)  # (a build of the fixture takes longer)
+    monkeypatch.setattr(cache, "RACY_SECONDS", 0.3)
     config_file = site / "dossier.toml"
     age_inputs(site)
     config_file.write_text(config_file.read_text())  # copied just now, as it was
+    written = time.time()
+    real_render = Builder.render
+
+    def render_slowly(self, *args, **kwargs):  # a build that outlasts the racy window
+        out = real_render(self, *args, **kwargs)
+        time.sleep(max(0.0, written + 0.5 - time.time()))
+        return out
+
+    monkeypatch.setattr(Builder, "render", render_slowly)
     config = load_config(site)
     build(config, search=False)
     assert Builder(config).cache.manifest.stamp != ""
     assert build(config, search=False).rendered.site is None  # nothing to do: not read
 
     config_file.write_text(config_file.read_text())
-    real_render = Builder.render
 
     def render_then_edit(self, *args, **kwargs):
         out = real_render(self, *args, **kwargs)
