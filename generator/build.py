@@ -45,7 +45,7 @@ from .output import (
     move_in,
     write_site,
 )
-from .pages import LATEST, Links, Page, dossier_bodies, links_of, plan, tag_page
+from .pages import Links, Page, dossier_bodies, links_of, plan, tag_page
 from .pool import (
     AHEAD_MIN_DOSSIERS,
     FRAGMENT_DEPTH,
@@ -318,7 +318,7 @@ def _list_length(page: Page) -> int:
     """How many events and dossiers a packaged page listing them shows (0 for others)."""
     context = page.context
     if page.template in ("actor.html", "location.html"):
-        shown = LATEST if context.get("years") else len(context["profile"].events)
+        shown = deps.PROFILE_LATEST if context.get("years") else len(context["profile"].events)
         return shown + len(context["dossiers"])
     if page.template == "profile_year.html":
         return len(context["events"]) + len(context["dossiers"])
