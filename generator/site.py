@@ -419,7 +419,7 @@ def group_by_period(events: list[Event]) -> list[tuple[int, list[tuple[int | Non
 
 def event_years(events: list[Event]) -> list[int]:
     """The years of events in timeline order (``site.events``), each once, in order."""
-    return [year for year, _, _ in _runs(events, lambda e: e.date.year)]
+    return [year for year, _, _ in _runs(events, _year)]
 
 
 def by_year(events: list[Event]) -> list[tuple[int, list[Event]]]:
