@@ -200,7 +200,7 @@ def plan(
         dossiers_of, undated = by_published_year(profile.dossiers)
         published = dict(dossiers_of)
         years = sorted(events_of.keys() | published.keys())
-        latest = [d for d in profile.dossiers[:LATEST_DOSSIERS] if d.published]
+        latest = _latest_dated(profile.dossiers)
         add(
             home,
             template,
@@ -328,9 +328,7 @@ def plan(
             routes.DOSSIERS,
             "dossiers.html",
             years=[(year, len(dossiers)) for year, dossiers in years],
-            latest=[d for d in site.dossiers[:LATEST_DOSSIERS] if d.published]
-            if split_list
-            else [],
+            latest=_latest_dated(site.dossiers) if split_list else [],
             undated=undated,
         )
         ascending = [year for year, _ in reversed(years)]  # newest first: the years before
@@ -397,6 +395,12 @@ def plan(
     add(routes.NOT_FOUND, "404.html")
     add(routes.FEED, "feed.xml")
     return pages
+
+
+def _latest_dated(dossiers: list) -> list:
+    """What a list of dossiers by year shows first: of the latest ``LATEST_DOSSIERS``
+    (newest first, undated last), those with a date."""
+    return [d for d in dossiers[:LATEST_DOSSIERS] if d.published]
 
 
 def _same_year(context: dict, key: str, items: list, around: tuple) -> bool:
