@@ -35,7 +35,7 @@ from .config import CONFIG_FILE, Config, load_config
 from .errors import DossierError, Problem
 from .search import index_search, pagefind_command
 
-QUIET = 0.2  # seconds without events that end a burst
+QUIET = 0.1  # seconds without events that end a burst (the issue: about 100-300 ms)
 LONGEST = 2.0  # a burst that never goes quiet is still built after this long
 SEARCH_DELAY = 3.0  # Pagefind runs this long after the last successful rebuild
 SAVE_DELAY = 1.0  # the build cache is saved once things are quiet this long
