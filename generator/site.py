@@ -241,6 +241,39 @@ def assemble(
     )
 
 
+def _spot(items: list, item: Any, key: tuple, order: Callable) -> int | None:
+    """Where ``item`` is in ``items`` (kept in ``order``; ``key`` its order), found by
+    bisection; None when it is not where its order puts it."""
+    at = bisect.bisect_left(items, key, key=order)
+    while at < len(items) and items[at] is not item:
+        at += 1
+    return at if at < len(items) else None
+
+
+def _profiles_of(site: Site, event: Event) -> Iterator[Profile]:
+    """The profiles whose events hold ``event`` (those of its actors and places)."""
+    for names, by_name, profiles in (
+        (event.actors, site.actor_by_name, site.actor_profiles),
+        (event.locations, site.location_by_name, site.location_profiles),
+    ):
+        for name in names:
+            entity = by_name.get(name)
+            prof = profiles.get(entity.slug) if entity is not None else None
+            if prof is not None:
+                yield prof
+
+
+def _without(items: list, spots: list[int]) -> list:
+    """A copy of ``items`` without those at ``spots``, made of slices (C-level copies)."""
+    out: list = []
+    start = 0
+    for at in sorted(set(spots)):
+        out += items[start:at]
+        start = at + 1
+    out += items[start:]
+    return out
+
+
 def _mentions(dossier: Dossier) -> tuple[list[str], list[str]]:
     """The actor and place names a dossier mentions, as written, in ``assemble``'s order."""
     actors = [*dossier.actors, *(q.speaker for q in dossier.quotes if q.speaker)]
@@ -748,14 +781,21 @@ def patch_dossier(
         return event_order(e, by_slug)
 
     old_events = list(old.events) if old is not None else []
+    leaving: dict[int, tuple[Profile, list[int]]] = {}  # a profile's events that go
     for event in old_events:
         if event.date:
-            at = bisect.bisect_left(site.events, order(event), key=order)
-            while at < len(site.events) and site.events[at] is not event:
-                at += 1
-            if at == len(site.events):
+            key = order(event)
+            at = _spot(site.events, event, key, order)
+            if at is None:
                 return None  # not where its order puts it: assemble the site afresh
             del site.events[at]
+            for prof in _profiles_of(site, event):
+                at = _spot(prof.events, event, key, order)
+                if at is None:
+                    return None
+                leaving.setdefault(id(prof), (prof, []))[1].append(at)
+    for prof, spots in leaving.values():  # (an actor's thousands of events, each edit)
+        prof.events = _without(prof.events, spots)
     if old is not None:
         at = next(i for i, d in enumerate(site.dossiers) if d is old)
         del site.dossiers[at]
@@ -796,8 +836,7 @@ def patch_dossier(
     def refresh(prof: Profile, name: str, kind: str) -> None:
         names = "actors" if kind == "actor" else "locations"
         gone = sum(1 for d in prof.dossiers if d is dossier)
-        prof.dossiers = [d for d in prof.dossiers if d is not dossier]
-        prof.events = [e for e in prof.events if e.dossier != slug]
+        prof.dossiers = [d for d in prof.dossiers if d is not dossier]  # (its events left)
         prof.mentions -= gone
         if new is not None and name in getattr(dossier, names):
             bisect.insort(prof.dossiers, dossier, key=_dossier_order)
