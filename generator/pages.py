@@ -93,12 +93,22 @@ def year_counts(groups) -> list[tuple[int, int]]:
 MAX_MONTH_BARS = 36
 
 
-def month_counts(events: list[Event]) -> list[tuple[int, int | None, int]]:
+def month_counts(
+    events: list[Event], years: list[tuple[int, list[Event]]] | None = None
+) -> list[tuple[int, int | None, int]]:
     """Bars for the overview strip: (year, month or None, events), one per period, empty
     periods included so the strip is a true time axis. Months when the events span three
     years or less, else years. An event known only to its year counts in the year's bar.
-    ``events``: dated, in timeline order (as ``site.events`` and profiles keep them)."""
-    return month_bars(period_counts(group_by_period(events)))
+    ``events``: dated, in timeline order (as ``site.events`` and profiles keep them);
+    ``years``: their ``by_year``, when the caller has it. Bars by year are counted by
+    year, not by month first (an actor's thousands of events, at each edit naming them)."""
+    if not events:
+        return []
+    first, last = events[0].date.year, events[-1].date.year  # type: ignore[union-attr]
+    if (last - first + 1) * 12 <= MAX_MONTH_BARS:
+        return month_bars(period_counts(group_by_period(events)))
+    sizes = {year: len(run) for year, run in (by_year(events) if years is None else years)}
+    return [(year, None, sizes.get(year, 0)) for year in range(first, last + 1)]
 
 
 def month_bars(counts: Counter) -> list[tuple[int, int | None, int]]:
@@ -196,7 +206,8 @@ def plan(
                 dossiers=profile.dossiers,
             )
             return
-        events_of = dict(by_year(profile.events))
+        runs = by_year(profile.events)
+        events_of = dict(runs)
         dossiers_of, undated = by_published_year(profile.dossiers)
         published = dict(dossiers_of)
         years = sorted(events_of.keys() | published.keys())
@@ -206,7 +217,7 @@ def plan(
             template,
             **own,
             profile=profile,
-            months=month_counts(profile.events),
+            months=month_counts(profile.events, runs),
             years=[(year, len(events_of.get(year, ()))) for year in years],
             dossiers=latest + undated,
         )

@@ -93,6 +93,35 @@ def test_grouping_by_period_by_bisection_matches_reading_every_event(tmp_path):
     assert len(expected) > 3
 
 
+def test_strip_bars_of_every_profile_match_counting_each_event(tmp_path):
+    """``month_counts`` counts by year, not by month, when its bars are years; on a
+    generated site every actor's and place's bars are those counting each event gives."""
+    import sys
+    from collections import Counter
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from make_site import make_site
+
+    from generator.pages import month_bars, month_counts
+    from generator.site import by_year
+
+    make_site(tmp_path / "big", 300)
+    site, _ = collect(load_config(tmp_path / "big"))
+    profiles = [*site.actor_profiles.values(), *site.location_profiles.values()]
+    by_years = set()
+    for profile in profiles:
+        events = profile.events
+        expected = month_bars(Counter((e.date.year, e.date.month) for e in events))
+        assert month_counts(events) == expected
+        assert month_counts(events, by_year(events)) == expected
+        by_years.add(all(month is None for _, month, _ in expected))
+    assert by_years == {True, False}  # bars by year and bars by month both checked
+    assert month_counts(site.events) == month_bars(
+        Counter((e.date.year, e.date.month) for e in site.events)
+    )
+
+
 def test_fold_strips_accents_and_curly_quotes_and_leaves_ascii_as_it_is():
     from generator.names import fold, name_key
 
