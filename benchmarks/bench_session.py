@@ -17,7 +17,8 @@ builds, and then, as a person editing would, with an open page that reloads by i
 - drops a new article in ``seeds/`` → ingested, it is listed (on its year's page).
 
 For each step: the seconds from the file change until the page shows it (the browser's
-reload included), and the server's own "rebuilt in" line for that step. One run: the
+reload included; the page is checked at every frame, ``shows``), and the server's own
+"rebuilt in" line for that step. One run: the
 steps change the site, and a second session would start from another one.
 """
 
@@ -85,6 +86,24 @@ def wait_quiet(log: Path, seconds: float = 4.0) -> None:
         time.sleep(0.2)
 
 
+# Does the page show (or, ``gone``, no longer show) an element matching a selector that
+# contains a text? Asked once the document is parsed, at every animation frame.
+SHOWS = """([selector, text, gone]) => {
+  if (document.readyState === "loading") return false;
+  const hit = [...document.querySelectorAll(selector)].some(e => e.textContent.includes(text));
+  return gone ? !hit : hit;
+}"""
+
+
+def shows(page, selector: str, text: str = "", gone: bool = False):
+    """Wait until ``page`` shows what ``SHOWS`` asks, checked at every frame: Playwright's
+    locators check at growing intervals (up to half a second), and measured up to 0.2 s
+    of their own waiting after the page had loaded."""
+    return lambda: page.wait_for_function(
+        SHOWS, arg=[selector, text, gone], polling="raf", timeout=WAIT_MS
+    )
+
+
 def session(root: Path, base: str, log: Path) -> list[tuple[str, float, str]]:
     from playwright.sync_api import sync_playwright
 
@@ -129,7 +148,7 @@ def session(root: Path, base: str, log: Path) -> list[tuple[str, float, str]]:
         step(
             "actor file saved → its page",
             lambda: actor.write_text(actor.read_text() + "\nA new biography line.\n"),
-            lambda: page.locator("text=A new biography line.").wait_for(timeout=WAIT_MS),
+            shows(page, "body", "A new biography line."),
         )
         page.goto(base + f"dossiers/{edited.stem}/index.html")
 
@@ -141,7 +160,7 @@ def session(root: Path, base: str, log: Path) -> list[tuple[str, float, str]]:
         step(
             "dossier saved atomically (new title) → its page",
             atomic,
-            lambda: page.locator("h1:has-text('Saved atomically')").wait_for(timeout=WAIT_MS),
+            shows(page, "h1", "Saved atomically"),
         )
         text = edited.read_text()
         first = re.search(r"(?m)^  - id: (\S+)\n    date: '(\d{4})", text)
@@ -156,7 +175,7 @@ def session(root: Path, base: str, log: Path) -> list[tuple[str, float, str]]:
         step(
             f"an event moved to {target} → that year's timeline",
             move,
-            lambda: page.locator(f"[id='{event_id}']").wait_for(timeout=WAIT_MS),
+            shows(page, f"[id='{event_id}']"),
         )
         page.goto(base + f"dossiers/{edited.stem}/index.html")
         good = edited.read_text()
@@ -164,13 +183,13 @@ def session(root: Path, base: str, log: Path) -> list[tuple[str, float, str]]:
         step(
             "YAML broken → overlay",
             lambda: edited.write_text(good.replace("actors: [", "actors: [[", 1)),
-            lambda: overlay.wait_for(timeout=WAIT_MS),
+            shows(page, "#dossier-errors"),
         )
         assert f"content/dossiers/{edited.name}:" in overlay.inner_text()
         step(
             "fixed → overlay gone",
             lambda: edited.write_text(good),
-            lambda: overlay.wait_for(state="detached", timeout=WAIT_MS),
+            shows(page, "#dossier-errors", gone=True),
         )
         published = re.search(r"(?m)^published: (.*)$", renamed.read_text())
         shown_in = listing(published.group(1) if published else "")
@@ -179,18 +198,14 @@ def session(root: Path, base: str, log: Path) -> list[tuple[str, float, str]]:
         step(
             "dossier renamed → the list links its new page",
             lambda: renamed.rename(new),
-            lambda: page.locator("a[href$='dossiers/renamed-report/index.html']").wait_for(
-                timeout=WAIT_MS
-            ),
+            shows(page, "a[href$='dossiers/renamed-report/index.html']"),
         )
         assert page.goto(base + f"dossiers/{renamed.stem}/index.html").status == 404
         page.goto(base + shown_in)
         step(
             "dossier deleted → gone from the list",
             new.unlink,
-            lambda: page.locator("a[href$='dossiers/renamed-report/index.html']").wait_for(
-                state="detached", timeout=WAIT_MS
-            ),
+            shows(page, "a[href$='dossiers/renamed-report/index.html']", gone=True),
         )
 
         seed = REPO / "seeds" / "000_dc1a29906bea6793.yaml"
@@ -204,7 +219,7 @@ def session(root: Path, base: str, log: Path) -> list[tuple[str, float, str]]:
         step(
             "new article in seeds/ → listed",
             drop,
-            lambda: page.locator("text=US and Russian officials convene").wait_for(timeout=WAIT_MS),
+            shows(page, "body", "US and Russian officials convene"),
         )
         browser.close()
     return results
