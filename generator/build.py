@@ -1054,8 +1054,10 @@ class Builder:
                 if self.defer_freeing:
                     trash = tempfile.mkdtemp(prefix=".dossier-trash-", dir=out.parent)
                     self.trash.append(trash)
+                exports = self._pending[2]
+                fresh = [p for p in staged if p in exports]
                 stats = timer.stage(
-                    "write", write_site, out, files, keep, prune, kept, staged, gone, trash
+                    "write", write_site, out, files, keep, prune, kept, staged, gone, trash, fresh
                 )
         finally:
             self._discard(staging)

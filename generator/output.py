@@ -173,6 +173,7 @@ def write_site(
     staged: Mapping[str, str] | None = None,
     remove: Collection[str] = (),
     trash: str | None = None,
+    fresh: Collection[str] = (),
 ) -> WriteStats:
     """Make ``out`` hold exactly ``files`` plus ``unchanged`` (paths known to be on disk
     already with the right bytes; not read) plus ``staged`` (path -> a finished file on the
@@ -181,7 +182,10 @@ def write_site(
     Without ``prune``, only the files in ``remove`` (pages no longer made) are taken away,
     with the folders they leave empty; nothing else is looked at. ``trash``: a folder on
     the same file system where the files replaced or taken away are left (linked), for the
-    caller to remove when it has time (the watcher does while nothing happens)."""
+    caller to remove when it has time (the watcher does while nothing happens). ``fresh``:
+    staged paths moved in without comparing them to the file they replace (the exports:
+    made again only when the front matter changed, they differ almost always, and
+    comparing their tens of megabytes cost more than the rename it could save)."""
     stats = WriteStats(unchanged=len(unchanged))
     staged = staged or {}
     out.mkdir(parents=True, exist_ok=True)
@@ -190,7 +194,11 @@ def write_site(
         target = out / rel
         source = staged[rel]
         try:
-            if target.stat().st_size == os.stat(source).st_size and _same_files(target, source):
+            if (
+                rel not in fresh
+                and target.stat().st_size == os.stat(source).st_size
+                and _same_files(target, source)
+            ):
                 stats.unchanged += 1
                 continue
         except OSError:

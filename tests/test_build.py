@@ -378,6 +378,30 @@ def test_staged_files_replace_old_ones_through_the_trash_too(tmp_path: Path):
     assert (out / "a/big.html").read_bytes() == big_new
     assert (out / "same.json").read_bytes() == big_old
     assert [p.read_bytes() for p in trash.iterdir()] == [big_old]
+
+
+def test_fresh_staged_files_are_moved_in_without_comparing(tmp_path: Path):
+    """The exports, made again only when the front matter changed, are moved into place
+    without reading the old file to compare (``fresh``): even the same bytes replace it."""
+    from generator import output
+
+    out, trash, staging = tmp_path / "out", tmp_path / "trash", tmp_path / "staging"
+    trash.mkdir()
+    staging.mkdir()
+    old = b"a" * output.BIG
+    output.write_site(out, {"events.csv": old, "same.json": old})
+    before = (out / "events.csv").stat().st_ino
+    staged = {
+        "events.csv": output.stage_file(str(staging), "events.csv", old),
+        "same.json": output.stage_file(str(staging), "same.json", old),
+    }
+    stats = output.write_site(
+        out, {}, staged=staged, trash=str(trash), prune=False, fresh=["events.csv"]
+    )
+    assert (stats.written, stats.unchanged) == (1, 1)
+    assert (out / "events.csv").stat().st_ino != before  # the staged file, moved in
+    assert (out / "events.csv").read_bytes() == old == (out / "same.json").read_bytes()
+    assert [p.read_bytes() for p in trash.iterdir()] == [old]
     assert (staging / "same.json").exists() and not (staging / "a/big.html").exists()
 
 
