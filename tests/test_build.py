@@ -358,6 +358,35 @@ def test_replaced_and_removed_files_wait_in_the_trash(tmp_path: Path):
     assert b"pruned" in [p.read_bytes() for p in trash.iterdir()]
 
 
+def test_folders_emptied_by_removals_wait_in_the_trash(tmp_path: Path):
+    """A page taken away that leaves its folder empty (a year of the timeline an event
+    left) takes the folder too, and its parents as they empty; with a trash folder they
+    are moved there, not removed, as the files are; a folder still holding files stays."""
+    from generator import output
+
+    pages = {"a/b/gone.html": b"g", "a/kept.html": b"k", "c/gone.html": b"c", "d/x.html": b"x"}
+    for trash in (tmp_path / "trash", None):
+        out = tmp_path / "out"
+        output.write_site(out, pages)
+        if trash is not None:
+            trash.mkdir()
+        stats = output.write_site(
+            out,
+            {},
+            prune=False,
+            remove=["a/b/gone.html", "c/gone.html"],
+            trash=str(trash) if trash else None,
+        )
+        assert stats.removed == 2
+        assert sorted(p.name for p in out.iterdir()) == ["a", "d"]
+        assert [p.name for p in (out / "a").iterdir()] == ["kept.html"]
+        if trash is not None:
+            folders = sorted(p for p in trash.iterdir() if p.is_dir())
+            assert len(folders) == 2 and not any(any(p.iterdir()) for p in folders)
+            assert sorted(p.read_bytes() for p in trash.iterdir() if p.is_file()) == [b"c", b"g"]
+        output.write_site(out, {})  # pruned: empty for the next round
+
+
 def test_staged_files_replace_old_ones_through_the_trash_too(tmp_path: Path):
     """Big pages and exports are staged as soon as they are made; moved into place, the big
     file each replaces waits in the trash as well, and a staged copy of unchanged bytes is
