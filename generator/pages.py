@@ -10,8 +10,8 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import chain
-from operator import attrgetter, is_
+from itertools import chain, compress, count, repeat
+from operator import attrgetter, is_, or_
 
 from . import routes
 from .chunks import Chunks
@@ -160,7 +160,8 @@ def plan(
     actor, place, dossier and year of the timeline is kept from there unless its path is
     in ``dirty``; every other page (lists, counts) is planned again."""
     split = len(site.events) > config.timeline_split
-    kept = {p.path: p for p in previous} if previous else {}
+    kept = dict(zip(map(attrgetter("path"), previous), previous, strict=True)) if previous else {}
+    dirty_path = dirty.__contains__
     if kept:
         links = next(iter(kept.values())).context["links"]
         assert links.split == split and links.site is site
@@ -174,7 +175,7 @@ def plan(
     def keep(path: str) -> bool:
         """Reuse the previous page at ``path`` when it stands."""
         page = kept.get(path)
-        if page is None or path in dirty:
+        if page is None or dirty_path(path):
             return False
         pages.append(page)
         return True
@@ -373,16 +374,15 @@ def plan(
             profile = site.location_profiles[place.slug]
             add_profile(home, "location.html", year_page, place, "location", profile)
     add_dossier_list()
-    for dossier in site.dossiers:
-        if keep(routes.dossier(dossier.slug)):
-            continue
-        add(
-            routes.dossier(dossier.slug),
-            "dossier.html",
-            {dossier.path, "*actors"},
-            dossier=dossier,
-            name_links=name_links(site, links, dossier, named),
-        )
+    # each dossier's page, kept unless new or dirty: found in C-level loops (ten thousand)
+    dossiers = site.dossiers
+    paths = list(map(routes.DOSSIER.format, map(attrgetter("slug"), dossiers)))
+    shown = list(map(kept.get, paths))
+    for i in compress(count(), map(or_, map(is_, shown, repeat(None)), map(dirty_path, paths))):
+        dossier = dossiers[i]
+        context = {"dossier": dossier, "name_links": name_links(site, links, dossier, named)}
+        shown[i] = Page(paths[i], "dossier.html", {**common, **context}, {dossier.path, "*actors"})
+    pages += shown
     if site.tags:
         order: dict[int, int] = {}
         own_tags: list[Event] = []  # events with tags of their own

@@ -47,8 +47,11 @@ def location_year(slug: str, year: int) -> str:
     return f"locations/{slug}/{year}.html"
 
 
+DOSSIER = "dossiers/{}/index.html"  # (``DOSSIER.format``: a C-level call for ten thousand)
+
+
 def dossier(slug: str) -> str:
-    return f"dossiers/{slug}/index.html"
+    return DOSSIER.format(slug)
 
 
 def dossiers_year(year: int) -> str:
