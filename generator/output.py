@@ -92,20 +92,23 @@ def _keep_old(path: Path, trash: str) -> None:
 
 
 def _drop_folder(folder: Path, trash: str | None) -> bool:
-    """Take ``folder`` away if it is empty (False if not): moved into ``trash`` when there is
-    one, as files are linked there (``_keep_old``). Removing an emptied folder (a year of
-    the timeline an event left) took about ten milliseconds on this disk, freeing its block."""
-    if trash is None:
+    """Take ``folder`` away if it is empty; False if it is not (or cannot go). Moved into
+    ``trash`` when there is one, as files are linked there (``_keep_old``): removing an
+    emptied folder (a year of the timeline an event left) took about ten milliseconds on
+    this disk, freeing its block. (Only the build writes in ``output/``: nothing comes
+    into the folder between the look and the move.) Removed at once when it cannot be
+    moved there (``output/`` a mount of its own)."""
+    if trash is not None:
         try:
-            folder.rmdir()
+            with os.scandir(folder) as entries:
+                if next(entries, None) is not None:
+                    return False
+            os.rename(folder, os.path.join(trash, f"dir-{os.lstat(folder).st_ino}"))
+            return True
         except OSError:
-            return False
-        return True
+            pass
     try:
-        with os.scandir(folder) as entries:
-            if next(entries, None) is not None:
-                return False
-        os.rename(folder, os.path.join(trash, f"dir-{os.lstat(folder).st_ino}"))
+        folder.rmdir()
     except OSError:
         return False
     return True
@@ -204,8 +207,9 @@ def write_site(
     the same file system where the files replaced or taken away are left (linked), for the
     caller to remove when it has time (the watcher does while nothing happens). ``fresh``:
     staged paths moved in without comparing them to the file they replace (the exports:
-    made again only when the front matter changed, they differ almost always, and
-    comparing their tens of megabytes cost more than the rename it could save)."""
+    an edit makes them again when the front matter changed, they differ almost always
+    then, and comparing their tens of megabytes cost more than the rename it could save;
+    made again for other reasons, the same bytes are moved in, counted as written)."""
     stats = WriteStats(unchanged=len(unchanged))
     staged = staged or {}
     out.mkdir(parents=True, exist_ok=True)

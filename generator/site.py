@@ -242,8 +242,8 @@ def assemble(
 
 
 def _spot(items: list, item: Any, key: tuple, order: Callable) -> int | None:
-    """Where ``item`` is in ``items`` (kept in ``order``; ``key`` its order), found by
-    bisection; None when it is not where its order puts it."""
+    """Where ``item`` is in ``items`` (kept in ``order``; ``key`` its order): looked for
+    from where bisection puts its key on; None when it is not there or after."""
     at = bisect.bisect_left(items, key, key=order)
     while at < len(items) and items[at] is not item:
         at += 1

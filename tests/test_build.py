@@ -361,14 +361,15 @@ def test_replaced_and_removed_files_wait_in_the_trash(tmp_path: Path):
 def test_folders_emptied_by_removals_wait_in_the_trash(tmp_path: Path):
     """A page taken away that leaves its folder empty (a year of the timeline an event
     left) takes the folder too, and its parents as they empty; with a trash folder they
-    are moved there, not removed, as the files are; a folder still holding files stays."""
+    are moved there, not removed, as the files are (removed when they cannot be: the
+    trash elsewhere); a folder still holding files stays."""
     from generator import output
 
     pages = {"a/b/gone.html": b"g", "a/kept.html": b"k", "c/gone.html": b"c", "d/x.html": b"x"}
-    for trash in (tmp_path / "trash", None):
+    for trash in (tmp_path / "trash", None, tmp_path / "nowhere"):
         out = tmp_path / "out"
         output.write_site(out, pages)
-        if trash is not None:
+        if trash is not None and trash.name == "trash":
             trash.mkdir()
         stats = output.write_site(
             out,
@@ -380,7 +381,7 @@ def test_folders_emptied_by_removals_wait_in_the_trash(tmp_path: Path):
         assert stats.removed == 2
         assert sorted(p.name for p in out.iterdir()) == ["a", "d"]
         assert [p.name for p in (out / "a").iterdir()] == ["kept.html"]
-        if trash is not None:
+        if trash is not None and trash.exists():
             folders = sorted(p for p in trash.iterdir() if p.is_dir())
             assert len(folders) == 2 and not any(any(p.iterdir()) for p in folders)
             assert sorted(p.read_bytes() for p in trash.iterdir() if p.is_file()) == [b"c", b"g"]
@@ -407,6 +408,7 @@ def test_staged_files_replace_old_ones_through_the_trash_too(tmp_path: Path):
     assert (out / "a/big.html").read_bytes() == big_new
     assert (out / "same.json").read_bytes() == big_old
     assert [p.read_bytes() for p in trash.iterdir()] == [big_old]
+    assert (staging / "same.json").exists() and not (staging / "a/big.html").exists()
 
 
 def test_fresh_staged_files_are_moved_in_without_comparing(tmp_path: Path):
@@ -431,7 +433,7 @@ def test_fresh_staged_files_are_moved_in_without_comparing(tmp_path: Path):
     assert (out / "events.csv").stat().st_ino != before  # the staged file, moved in
     assert (out / "events.csv").read_bytes() == old == (out / "same.json").read_bytes()
     assert [p.read_bytes() for p in trash.iterdir()] == [old]
-    assert (staging / "same.json").exists() and not (staging / "a/big.html").exists()
+    assert (staging / "same.json").exists() and not (staging / "events.csv").exists()
 
 
 def test_a_file_held_as_parts_is_their_bytes_in_order(tmp_path: Path):
