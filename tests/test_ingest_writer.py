@@ -230,3 +230,46 @@ def test_proposal_already_written_is_not_extracted_again(tmp_path: Path) -> None
     assert len(second.beside) == 1
     third, _ = quiet(config)
     assert third.beside == [] and third.written == [] and dossier in third.unchanged
+
+
+def test_scan_of_dossiers_reads_again_only_files_changed_since(tmp_path: Path, monkeypatch):
+    """A watcher ingests article after article into a folder of thousands of dossiers:
+    ``scan_dossiers`` reads again only the files whose stat changed (and those changed too
+    recently to trust their stat), and sees every file added, edited or deleted."""
+    import os
+    import time
+
+    from generator.ingest import writer
+
+    folder = tmp_path / "dossiers"
+    folder.mkdir()
+    old = time.time() - 60
+
+    def dossier(name: str, source: str, when: float | None = old) -> None:
+        path = folder / name
+        path.write_text(f"---\ntitle: T\nsource:\n  file: {source}\n---\nBody.\n")
+        if when is not None:
+            os.utime(path, (when, when))
+
+    read: list[str] = []
+    scan_one = writer._scan_one
+    monkeypatch.setattr(writer, "_scan_one", lambda path: read.append(path.name) or scan_one(path))
+    dossier("a.md", "seeds/one.txt")
+    dossier("b.md", "seeds/two.txt")
+    (folder / "c.md").write_text("---\ntitle: By hand\n---\n")
+    os.utime(folder / "c.md", (old, old))
+    assert sorted(writer.scan_dossiers(folder)) == ["seeds/one.txt", "seeds/two.txt"]
+    assert sorted(read) == ["a.md", "b.md", "c.md"]
+    read.clear()
+    assert sorted(writer.scan_dossiers(folder)) == ["seeds/one.txt", "seeds/two.txt"]
+    assert read == []  # nothing changed: nothing read
+    dossier("a.md", "seeds/uno.txt", old + 1)  # the same size, a later time
+    (folder / "b.md").unlink()
+    dossier("d.md", "seeds/new.txt", None)  # just written: read at each scan for now
+    found = writer.scan_dossiers(folder)
+    assert sorted(found) == ["seeds/new.txt", "seeds/uno.txt"]
+    assert found["seeds/uno.txt"].slug == "a" and sorted(read) == ["a.md", "d.md"]
+    read.clear()
+    dossier("d.md", "seeds/neu.txt", None)
+    assert sorted(writer.scan_dossiers(folder)) == ["seeds/neu.txt", "seeds/uno.txt"]
+    assert read == ["d.md"]
