@@ -164,3 +164,39 @@ def main() -> None:
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     main()
+
+
+def test_one_pipeline_per_model_its_ruler_swapped_for_each_registry(monkeypatch):
+    """A watcher ingests article after article, each adding names to the registry: the
+    model is loaded once and its ruler made again for each registry, finding what a
+    pipeline loaded for that registry finds (each registry's pipeline, kept, piled up)."""
+    from generator.ingest import entities
+    from generator.ingest.entities import Registry, RegistryEntry, load_pipeline
+
+    def registry(*entries: tuple[str, str, str]) -> Registry:
+        made = Registry()
+        for name, category, kind in entries:
+            made.add(RegistryEntry(name, category, kind))
+        return made
+
+    text = "Zorblax Quint of the Fribble Union met Anna Keller in Qarth on Friday."
+    first = registry(("Anna Keller", "actor", "person"))
+    second = registry(
+        ("Zorblax Quint", "actor", "person"),
+        ("Fribble Union", "actor", "organisation"),
+        ("Qarth", "location", "city"),
+    )
+    monkeypatch.setattr(entities, "_PIPELINES", {})
+    fresh = load_pipeline("en_core_web_sm", second)
+    expected = [(e.text, e.label_) for e in fresh(text).ents]
+    assert ("Fribble Union", "ORG") in expected and ("Qarth", "GPE") in expected
+
+    monkeypatch.setattr(entities, "_PIPELINES", {})
+    nlp = load_pipeline("en_core_web_sm", first)
+    assert [e.ent_id_ for e in nlp(text).ents if e.ent_id_] == ["Anna Keller"]
+    assert load_pipeline("en_core_web_sm", second) is nlp  # not loaded again
+    assert [(e.text, e.label_) for e in nlp(text).ents] == expected
+    assert "Anna Keller" not in [e.ent_id_ for e in nlp(text).ents]  # the first ruler went
+    assert nlp.pipe_names.count("entity_ruler") == 1 and len(entities._PIPELINES) == 1
+    assert load_pipeline("en_core_web_sm", first) is nlp
+    assert [e.ent_id_ for e in nlp(text).ents if e.ent_id_] == ["Anna Keller"]

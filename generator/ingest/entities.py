@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..names import fold, name_key
 from . import gazetteer as gz
@@ -156,15 +157,25 @@ def load_registry(content: Path) -> Registry:
 
 # -- pipelines --------------------------------------------------------------------------------
 
-_PIPELINES: dict[tuple[str, str], object] = {}
+# one pipeline per model, with the registry signature its ruler was made for: a watcher
+# ingests article after article, each adding names; a pipeline loaded (~0.7 s) and kept
+# for each registry piled them up in memory
+_PIPELINES: dict[str, tuple[str, Any]] = {}
 _WARNED: set[str] = set()
 
 
 def load_pipeline(model: str, registry: Registry, log: Callable[[str], None] | None = None):
-    """The spaCy pipeline (NER only, plus the registry ruler), or None for rules only."""
-    key = (model, registry.signature())
-    if key in _PIPELINES:
-        return _PIPELINES[key]
+    """The spaCy pipeline (NER only, plus the registry ruler), or None for rules only. The
+    model is loaded once; a registry other than the last one's gets its ruler in place of
+    the last one (``_set_ruler``)."""
+    signature = registry.signature()
+    held = _PIPELINES.get(model)
+    if held is not None:
+        made_for, nlp = held
+        if nlp is not None and made_for != signature:
+            _set_ruler(nlp, registry)
+            _PIPELINES[model] = (signature, nlp)
+        return nlp
     nlp = None
     reason = ""
     try:
@@ -183,14 +194,7 @@ def load_pipeline(model: str, registry: Registry, log: Callable[[str], None] | N
     except ImportError as exc:
         reason = f"spaCy is not installed ({exc})"
     if nlp is not None:
-        patterns = registry.patterns()
-        if patterns:
-            ruler = nlp.add_pipe(
-                "entity_ruler",
-                before="ner" if "ner" in nlp.pipe_names else None,
-                config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True},
-            )
-            ruler.add_patterns(patterns)
+        _set_ruler(nlp, registry)
     elif model not in _WARNED:
         _WARNED.add(model)
         if log:
@@ -198,8 +202,22 @@ def load_pipeline(model: str, registry: Registry, log: Callable[[str], None] | N
                 f"note: spaCy pipeline {model!r} is not available ({reason}); "
                 "names and places come from rules only (registry, gazetteer, capitalised words)"
             )
-    _PIPELINES[key] = nlp
+    _PIPELINES[model] = (signature, nlp)
     return nlp
+
+
+def _set_ruler(nlp, registry: Registry) -> None:
+    """The registry's names as an entity ruler before NER, in place of any ruler before."""
+    if "entity_ruler" in nlp.pipe_names:
+        nlp.remove_pipe("entity_ruler")
+    patterns = registry.patterns()
+    if patterns:
+        ruler = nlp.add_pipe(
+            "entity_ruler",
+            before="ner" if "ner" in nlp.pipe_names else None,
+            config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True},
+        )
+        ruler.add_patterns(patterns)
 
 
 CHUNK = 20_000  # characters
