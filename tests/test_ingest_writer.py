@@ -273,3 +273,30 @@ def test_scan_of_dossiers_reads_again_only_files_changed_since(tmp_path: Path, m
     dossier("d.md", "seeds/neu.txt", None)
     assert sorted(writer.scan_dossiers(folder)) == ["seeds/neu.txt", "seeds/uno.txt"]
     assert read == ["d.md"]
+
+
+def test_scan_of_dossiers_does_not_keep_a_file_it_could_not_read(tmp_path: Path, monkeypatch):
+    """A dossier unreadable at one scan (a passing error) is read again at the next."""
+    import os
+    import time
+
+    from generator.ingest import writer
+
+    folder = tmp_path / "dossiers"
+    folder.mkdir()
+    path = folder / "a.md"
+    path.write_text("---\ntitle: T\nsource:\n  file: seeds/one.txt\n---\nBody.\n")
+    old = time.time() - 60
+    os.utime(path, (old, old))
+    scan_one = writer._scan_one
+    calls: list[Path] = []
+
+    def flaky(p: Path):
+        calls.append(p)
+        if len(calls) == 1:
+            raise OSError("Too many open files")
+        return scan_one(p)
+
+    monkeypatch.setattr(writer, "_scan_one", flaky)
+    assert writer.scan_dossiers(folder) == {}
+    assert list(writer.scan_dossiers(folder)) == ["seeds/one.txt"]

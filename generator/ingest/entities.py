@@ -160,19 +160,22 @@ def load_registry(content: Path) -> Registry:
 # one pipeline per model, with the registry signature its ruler was made for: a watcher
 # ingests article after article, each adding names; a pipeline loaded (~0.7 s) and kept
 # for each registry piled them up in memory
-_PIPELINES: dict[str, tuple[str, Any]] = {}
+_PIPELINES: dict[str, tuple[str | None, Any]] = {}
 _WARNED: set[str] = set()
 
 
 def load_pipeline(model: str, registry: Registry, log: Callable[[str], None] | None = None):
     """The spaCy pipeline (NER only, plus the registry ruler), or None for rules only. The
     model is loaded once; a registry other than the last one's gets its ruler in place of
-    the last one (``_set_ruler``)."""
+    the last one (``_set_ruler``), so a pipeline returned before then finds the new
+    registry's names: use it before asking for another. (None is asked for again with
+    another registry: a model installed meanwhile is found.)"""
     signature = registry.signature()
     held = _PIPELINES.get(model)
-    if held is not None:
+    if held is not None and (held[1] is not None or held[0] == signature):
         made_for, nlp = held
-        if nlp is not None and made_for != signature:
+        if made_for != signature:
+            _PIPELINES[model] = (None, nlp)  # a swap that fails half-way is done again
             _set_ruler(nlp, registry)
             _PIPELINES[model] = (signature, nlp)
         return nlp

@@ -223,7 +223,7 @@ class Existing:
     text_key: str
 
 
-# what ``scan_dossiers`` found in each file, by folder and path, with the file's stat then:
+# what ``scan_dossiers`` found in each file, by folder and file name, with its stat then:
 # a watcher ingests article after article into a folder of thousands of dossiers
 _SCANNED: dict[str, dict[str, tuple[tuple[int, int, int], Existing | None]]] = {}
 
@@ -250,7 +250,10 @@ def scan_dossiers(folder: Path) -> dict[str, Existing]:
         if hit is not None and hit[0] == key:
             existing = hit[1]
         else:
-            existing = _scan_one(path)
+            try:
+                existing = _scan_one(path)
+            except OSError:
+                continue  # (not kept: unreadable for now, perhaps not next time)
         if now - st.st_mtime >= RACY_SECONDS:  # (changed again within its mtime's tick)
             seen[path.name] = (key, existing)
         if existing is not None:
@@ -263,7 +266,7 @@ def _scan_one(path: Path) -> Existing | None:
     """What ``scan_dossiers`` needs of one file; None when ingest did not write it."""
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    except UnicodeDecodeError:
         return None
     end = _FRONT_END.search(text, 4)
     head = text[: end.start()] if end else ""
