@@ -198,6 +198,10 @@ def test_one_pipeline_per_model_its_ruler_swapped_for_each_registry(monkeypatch)
     assert nlp.pipe_names.count("entity_ruler") == 1 and len(entities._PIPELINES) == 1
     assert load_pipeline("en_core_web_sm", first) is nlp
     assert [e.ent_id_ for e in nlp(text).ents if e.ent_id_] == ["Anna Keller"]
+    # an actor's kind changed (a person found to be an organisation): its label follows
+    reclassified = registry(("Anna Keller", "actor", "organisation"))
+    assert load_pipeline("en_core_web_sm", reclassified) is nlp
+    assert [(e.ent_id_, e.label_) for e in nlp(text).ents if e.ent_id_] == [("Anna Keller", "ORG")]
 
 
 if __name__ == "__main__":

@@ -110,8 +110,9 @@ class Registry:
         return out
 
     def signature(self) -> str:
+        """What the ruler's patterns are made of (``patterns``): names, aliases and kinds."""
         return "|".join(
-            f"{e.category}:{e.name}:{','.join(sorted(e.aliases))}"
+            f"{e.category}:{e.kind}:{e.name}:{','.join(sorted(e.aliases))}"
             for e in sorted(self.entries, key=lambda e: (e.category, e.name))
         )
 
