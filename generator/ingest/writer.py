@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from ..cache import RACY_SECONDS
+from ..cache import RACY_SECONDS, stat_key
 from ..names import name_key, slugify
 from .analyse import EXTRACTOR_VERSION, Extraction
 from .readers import Article, Block
@@ -225,7 +225,7 @@ class Existing:
 
 # what ``scan_dossiers`` found in each file, by folder and file name, with its stat then:
 # a watcher ingests article after article into a folder of thousands of dossiers
-_SCANNED: dict[str, dict[str, tuple[tuple[int, int, int], Existing | None]]] = {}
+_SCANNED: dict[str, dict[str, tuple[tuple, Existing | None]]] = {}
 
 
 def scan_dossiers(folder: Path) -> dict[str, Existing]:
@@ -236,7 +236,7 @@ def scan_dossiers(folder: Path) -> dict[str, Existing]:
     if not folder.is_dir():
         return found
     known = _SCANNED.get(str(folder), {})
-    seen: dict[str, tuple[tuple[int, int, int], Existing | None]] = {}
+    seen: dict[str, tuple[tuple, Existing | None]] = {}
     now = time.time()
     for path in sorted(folder.glob("*.md")):
         if path.name.endswith(".new.md"):
@@ -245,7 +245,7 @@ def scan_dossiers(folder: Path) -> dict[str, Existing]:
             st = path.stat()
         except OSError:
             continue
-        key = (st.st_size, st.st_mtime_ns, st.st_ino)
+        key = stat_key(st)
         hit = known.get(path.name)
         if hit is not None and hit[0] == key:
             existing = hit[1]
