@@ -267,9 +267,6 @@ def write_site(
                     _keep_old(out / rel, trash)
                 (out / rel).unlink(missing_ok=True)
                 stats.removed += 1
-        for folder in sorted(dirs, reverse=True):
-            try:
-                os.rmdir(folder)
-            except OSError:
-                pass
+        for folder in sorted(dirs, reverse=True):  # (the deepest first)
+            _drop_folder(Path(folder), trash)
     return stats

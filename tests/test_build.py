@@ -362,7 +362,7 @@ def test_folders_emptied_by_removals_wait_in_the_trash(tmp_path: Path):
     """A page taken away that leaves its folder empty (a year of the timeline an event
     left) takes the folder too, and its parents as they empty; with a trash folder they
     are moved there, not removed, as the files are (removed when they cannot be: the
-    trash elsewhere); a folder still holding files stays."""
+    trash elsewhere); a folder still holding files stays. A whole build's pruning too."""
     from generator import output
 
     pages = {"a/b/gone.html": b"g", "a/kept.html": b"k", "c/gone.html": b"c", "d/x.html": b"x"}
@@ -385,7 +385,10 @@ def test_folders_emptied_by_removals_wait_in_the_trash(tmp_path: Path):
             folders = sorted(p for p in trash.iterdir() if p.is_dir())
             assert len(folders) == 2 and not any(any(p.iterdir()) for p in folders)
             assert sorted(p.read_bytes() for p in trash.iterdir() if p.is_file()) == [b"c", b"g"]
-        output.write_site(out, {})  # pruned: empty for the next round
+        output.write_site(out, {}, trash=str(trash) if trash else None)  # a whole build's
+        assert not any(out.iterdir())  # pruning takes the folders it empties too
+        if trash is not None and trash.exists():
+            assert len([p for p in trash.iterdir() if p.is_dir()]) == 4  # and a, d
 
 
 def test_staged_files_replace_old_ones_through_the_trash_too(tmp_path: Path):
