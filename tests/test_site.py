@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
+import pytest
+
 from generator.build import collect
 from generator.config import load_config
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """The site of a generated corpus of 300 dossiers (``benchmarks/make_site.py``), with
+    dates of every precision, read and assembled once for the tests that need one."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from make_site import make_site
+
+    root = tmp_path_factory.mktemp("generated") / "big"
+    make_site(root, 300)
+    site, _ = collect(load_config(root))
+    return site
 
 
 def test_aliases_and_accents_make_one_actor(site_root):
@@ -67,19 +85,12 @@ def test_strip_bars_with_year_only_and_month_events_in_one_year():
     assert len(bars) == 13 and bars[-1] == (2024, None, 1)
 
 
-def test_grouping_by_period_by_bisection_matches_reading_every_event(tmp_path):
+def test_grouping_by_period_by_bisection_matches_reading_every_event(generated):
     """``group_by_period`` and ``event_years`` jump through the events in timeline order;
     on a generated site with every precision they give what reading each event gives."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
-    from make_site import make_site
-
     from generator.site import event_years, group_by_period
 
-    make_site(tmp_path / "big", 300)
-    site, _ = collect(load_config(tmp_path / "big"))
+    site = generated
     years: dict = {}
     for e in site.events:
         years.setdefault(e.date.year, {}).setdefault(e.date.month, []).append(e)
@@ -93,21 +104,15 @@ def test_grouping_by_period_by_bisection_matches_reading_every_event(tmp_path):
     assert len(expected) > 3
 
 
-def test_strip_bars_of_every_profile_match_counting_each_event(tmp_path):
+def test_strip_bars_of_every_profile_match_counting_each_event(generated):
     """``month_counts`` counts by year, not by month, when its bars are years; on a
     generated site every actor's and place's bars are those counting each event gives."""
-    import sys
     from collections import Counter
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
-    from make_site import make_site
 
     from generator.pages import month_bars, month_counts
     from generator.site import by_year
 
-    make_site(tmp_path / "big", 300)
-    site, _ = collect(load_config(tmp_path / "big"))
+    site = generated
     profiles = [*site.actor_profiles.values(), *site.location_profiles.values()]
     by_years = set()
     for profile in profiles:
